@@ -1,0 +1,125 @@
+//! [Origins](https://html.spec.whatwg.org/multipage/browsers.html#concept-origin):
+//! a tuple (scheme, host, port) or opaque.
+
+use std::fmt;
+use url::Url;
+
+/// An [origin](https://html.spec.whatwg.org/multipage/browsers.html#concept-origin).
+///
+/// Wraps [`url::Origin`]: tuple origins compare by (scheme, host, port);
+/// an opaque origin is equal only to itself (its clones), never to another
+/// opaque origin, even though both serialize to `null`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Origin(url::Origin);
+
+/// Why a string is not a serialized origin.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OriginParseError {
+    /// The reason, one sentence.
+    pub reason: String,
+}
+
+impl fmt::Display for OriginParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.reason)
+    }
+}
+
+impl std::error::Error for OriginParseError {}
+
+impl Origin {
+    /// A new opaque origin, equal only to itself.
+    pub fn new_opaque() -> Origin {
+        Origin(url::Origin::new_opaque())
+    }
+
+    /// The origin of a URL ([URL origin](https://url.spec.whatwg.org/#concept-url-origin)):
+    /// a tuple for `http`, `https`, `ws`, `wss`, `ftp`; the inner URL's for
+    /// `blob:`; a fresh opaque origin otherwise (`data:`, `file:`, `about:`).
+    pub fn of_url(url: &Url) -> Origin {
+        Origin(url.origin())
+    }
+
+    /// Parse a serialized origin as a scenario gives it: `null` (a new opaque
+    /// origin) or `scheme://host[:port]` (a trailing `/` is tolerated).
+    pub fn parse(s: &str) -> Result<Origin, OriginParseError> {
+        if s == "null" {
+            return Ok(Origin::new_opaque());
+        }
+        let url = Url::parse(s).map_err(|e| OriginParseError {
+            reason: format!("`{s}` is not `null` or a URL origin: {e}"),
+        })?;
+        if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+            return Err(OriginParseError {
+                reason: format!(
+                    "`{s}` has a path, query or fragment; an origin is `scheme://host[:port]`"
+                ),
+            });
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(OriginParseError {
+                reason: format!("`{s}` has credentials; an origin is `scheme://host[:port]`"),
+            });
+        }
+        let origin = url.origin();
+        if !origin.is_tuple() {
+            return Err(OriginParseError {
+                reason: format!(
+                    "`{s}` has no tuple origin (scheme `{}`); use `null` for an opaque origin",
+                    url.scheme()
+                ),
+            });
+        }
+        Ok(Origin(origin))
+    }
+
+    /// Whether the origin is opaque.
+    pub fn is_opaque(&self) -> bool {
+        !self.0.is_tuple()
+    }
+
+    /// The scheme of a tuple origin; `None` when opaque.
+    pub fn scheme(&self) -> Option<&str> {
+        match &self.0 {
+            url::Origin::Tuple(scheme, _, _) => Some(scheme),
+            url::Origin::Opaque(_) => None,
+        }
+    }
+
+    /// The host of a tuple origin, serialized; `None` when opaque.
+    pub fn host(&self) -> Option<String> {
+        match &self.0 {
+            url::Origin::Tuple(_, host, _) => Some(host.to_string()),
+            url::Origin::Opaque(_) => None,
+        }
+    }
+
+    /// [Same origin](https://html.spec.whatwg.org/multipage/browsers.html#same-origin).
+    pub fn is_same_origin(&self, other: &Origin) -> bool {
+        self.0 == other.0
+    }
+
+    /// Whether this origin is same origin with `url`'s origin. A URL whose
+    /// origin is opaque is never same origin with anything.
+    pub fn is_same_origin_with_url(&self, url: &Url) -> bool {
+        let other = url.origin();
+        other.is_tuple() && self.0 == other
+    }
+
+    /// The [ASCII serialization](https://html.spec.whatwg.org/multipage/browsers.html#ascii-serialisation-of-an-origin):
+    /// `scheme://host[:port]` in lower case without a default port, or `null`.
+    pub fn serialize(&self) -> String {
+        self.0.ascii_serialization()
+    }
+
+    /// The wrapped [`url::Origin`].
+    pub fn as_url_origin(&self) -> &url::Origin {
+        &self.0
+    }
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.serialize())
+    }
+}

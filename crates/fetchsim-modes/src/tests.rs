@@ -1,0 +1,204 @@
+use super::*;
+
+fn url(s: &str) -> Url {
+    Url::parse(s).unwrap()
+}
+
+fn input<'a>(u: &'a Url, origin: &'a Origin) -> MainFetchInput<'a> {
+    MainFetchInput {
+        current_url: u,
+        origin,
+        same_origin: origin.is_same_origin_with_url(u),
+        tainting: ResponseTainting::Basic,
+        mode: RequestMode::Cors,
+        redirect: RedirectMode::Follow,
+        use_cors_preflight: false,
+        unsafe_request: true,
+        method_is_cors_safelisted: true,
+        has_cors_unsafe_request_headers: false,
+    }
+}
+
+#[test]
+fn origin_serialization_lowercases_and_drops_default_port() {
+    assert_eq!(
+        Origin::parse("HTTP://App.Example.TEST:80")
+            .unwrap()
+            .serialize(),
+        "http://app.example.test"
+    );
+    assert_eq!(
+        Origin::parse("https://a.test:8443").unwrap().serialize(),
+        "https://a.test:8443"
+    );
+    assert_eq!(
+        Origin::parse("http://[::1]:8080").unwrap().serialize(),
+        "http://[::1]:8080"
+    );
+    assert_eq!(Origin::parse("null").unwrap().serialize(), "null");
+    assert!(Origin::parse("http://a.test/path").is_err());
+    assert!(Origin::parse("data:text/plain,x").is_err());
+    assert!(Origin::parse("not a url").is_err());
+}
+
+#[test]
+fn opaque_origins_are_only_same_origin_with_themselves() {
+    let a = Origin::new_opaque();
+    let b = Origin::new_opaque();
+    assert!(a.is_same_origin(&a.clone()));
+    assert!(!a.is_same_origin(&b));
+    assert!(!a.is_same_origin_with_url(&url("data:,x")));
+}
+
+#[test]
+fn main_fetch_branches_in_order() {
+    let o = Origin::parse("http://app.example.test").unwrap();
+    let same = url("http://app.example.test/x");
+    let cross = url("http://api.example.test/x");
+    let data = url("data:text/plain,hi");
+    let blob = url("about:blank");
+
+    assert_eq!(main_fetch_branch(&input(&same, &o)), MainFetchBranch::Basic);
+    assert_eq!(main_fetch_branch(&input(&data, &o)), MainFetchBranch::Basic);
+    assert_eq!(main_fetch_branch(&input(&cross, &o)), MainFetchBranch::Cors);
+    assert_eq!(
+        main_fetch_branch(&input(&blob, &o)),
+        MainFetchBranch::NonHttpSchemeError
+    );
+
+    let mut i = input(&cross, &o);
+    i.mode = RequestMode::SameOrigin;
+    assert_eq!(main_fetch_branch(&i), MainFetchBranch::SameOriginModeError);
+    i.mode = RequestMode::NoCors;
+    assert_eq!(main_fetch_branch(&i), MainFetchBranch::NoCors);
+    i.redirect = RedirectMode::Manual;
+    assert_eq!(
+        main_fetch_branch(&i),
+        MainFetchBranch::NoCorsRedirectModeError
+    );
+
+    let mut i = input(&same, &o);
+    i.mode = RequestMode::NoCors;
+    i.redirect = RedirectMode::Error;
+    assert_eq!(
+        main_fetch_branch(&i),
+        MainFetchBranch::Basic,
+        "same-origin no-cors takes the basic branch"
+    );
+
+    let mut i = input(&cross, &o);
+    i.method_is_cors_safelisted = false;
+    assert_eq!(main_fetch_branch(&i), MainFetchBranch::CorsWithPreflight);
+    let mut i = input(&cross, &o);
+    i.has_cors_unsafe_request_headers = true;
+    assert_eq!(main_fetch_branch(&i), MainFetchBranch::CorsWithPreflight);
+    i.unsafe_request = false;
+    assert_eq!(
+        main_fetch_branch(&i),
+        MainFetchBranch::Cors,
+        "no unsafe-request flag, no preflight"
+    );
+    let mut i = input(&cross, &o);
+    i.use_cors_preflight = true;
+    assert_eq!(main_fetch_branch(&i), MainFetchBranch::CorsWithPreflight);
+
+    let mut i = input(&same, &o);
+    i.tainting = ResponseTainting::Cors;
+    i.same_origin = true;
+    assert_eq!(
+        main_fetch_branch(&i),
+        MainFetchBranch::Cors,
+        "cors tainting is sticky"
+    );
+}
+
+#[test]
+fn credentials_inclusion() {
+    use CredentialsMode::*;
+    use ResponseTainting::*;
+    assert!(include_credentials(Include, Cors));
+    assert!(include_credentials(Include, Opaque));
+    assert!(include_credentials(SameOrigin, Basic));
+    assert!(!include_credentials(SameOrigin, Cors));
+    assert!(!include_credentials(SameOrigin, Opaque));
+    assert!(!include_credentials(Omit, Basic));
+}
+
+#[test]
+fn origin_header_rules() {
+    let https = Origin::parse("https://app.example.test").unwrap();
+    let ser = https.serialize();
+    let cross_http = url("http://api.example.test/");
+    let cross_https = url("https://api.example.test/");
+    let base = |u: &'static Url, m: &'static [u8]| OriginHeaderInput {
+        serialized_origin: "",
+        origin: &https,
+        current_url: u,
+        tainting: ResponseTainting::Opaque,
+        mode: RequestMode::NoCors,
+        method: m,
+        referrer_policy: ReferrerPolicy::StrictOriginWhenCrossOrigin,
+    };
+    let leak = |u: Url| -> &'static Url { Box::leak(Box::new(u)) };
+    let h = leak(cross_http);
+    let s = leak(cross_https);
+
+    let mut i = base(s, b"GET");
+    i.serialized_origin = &ser;
+    assert_eq!(origin_header_value(&i), None, "no-cors GET sends no Origin");
+    i.tainting = ResponseTainting::Cors;
+    assert_eq!(
+        origin_header_value(&i).as_deref(),
+        Some("https://app.example.test")
+    );
+
+    let mut i = base(h, b"POST");
+    i.serialized_origin = &ser;
+    assert_eq!(
+        origin_header_value(&i).as_deref(),
+        Some("null"),
+        "https→http downgrade"
+    );
+    let mut i = base(s, b"POST");
+    i.serialized_origin = &ser;
+    assert_eq!(
+        origin_header_value(&i).as_deref(),
+        Some("https://app.example.test")
+    );
+    i.referrer_policy = ReferrerPolicy::NoReferrer;
+    assert_eq!(origin_header_value(&i).as_deref(), Some("null"));
+    i.referrer_policy = ReferrerPolicy::SameOrigin;
+    assert_eq!(origin_header_value(&i).as_deref(), Some("null"));
+    i.referrer_policy = ReferrerPolicy::UnsafeUrl;
+    assert_eq!(
+        origin_header_value(&i).as_deref(),
+        Some("https://app.example.test")
+    );
+    i.mode = RequestMode::Cors;
+    i.tainting = ResponseTainting::Basic;
+    i.referrer_policy = ReferrerPolicy::NoReferrer;
+    assert_eq!(
+        origin_header_value(&i).as_deref(),
+        Some("https://app.example.test"),
+        "cors-mode POST ignores the policy"
+    );
+}
+
+#[test]
+fn bad_ports() {
+    assert!(is_blocked_due_to_bad_port(&url("http://a.test:6667/")));
+    assert!(is_blocked_due_to_bad_port(&url("https://a.test:25/")));
+    assert!(!is_blocked_due_to_bad_port(&url("http://a.test:80/")));
+    assert!(!is_blocked_due_to_bad_port(&url("http://a.test:8080/")));
+    assert!(!is_blocked_due_to_bad_port(&url("data:,x")));
+}
+
+#[test]
+fn enums_round_trip_their_idl_strings() {
+    for m in RequestMode::ALL {
+        assert_eq!(m.as_str().parse::<RequestMode>().unwrap(), *m);
+    }
+    assert_eq!(RequestMode::default(), RequestMode::Cors);
+    assert_eq!(CredentialsMode::default(), CredentialsMode::SameOrigin);
+    assert!("CORS".parse::<RequestMode>().is_err());
+}
