@@ -1,0 +1,1323 @@
+//! The sans-IO state machine of one fetch.
+//!
+//! [`Fetch::poll`] returns the next [`Action`]: a request to put on the wire
+//! ([`Exchange`]) or the end. The caller answers each exchange with
+//! [`Fetch::handle_response`] (or [`Fetch::handle_transport_error`]) and polls
+//! again, passing the virtual time and the browser's preflight cache. No I/O,
+//! no clock: the same inputs always give the same trace.
+
+use crate::cache::{CacheKey, PreflightCache};
+use crate::cors::{cors_check, cors_exposed_header_names};
+use crate::error::{spec, ErrorKind, NetworkError};
+use crate::request::{self, BodySource, Client, Request, RequestInit};
+use crate::trace::{
+    Outcome, RequestKind, RequestRecord, ResponseRecord, ResponseType, Step, StepResult, Trace,
+};
+use crate::Timestamp;
+use fetchsim_headers::{self as headers, access_control, isomorphic_decode, HeaderList};
+use fetchsim_modes::{
+    include_credentials, is_blocked_due_to_bad_port, is_http_scheme, main_fetch_branch,
+    origin_header_value, url_includes_credentials, CredentialsMode, MainFetchBranch,
+    MainFetchInput, Origin, OriginHeaderInput, RedirectMode, RequestMode, ResponseTainting,
+};
+use std::fmt;
+use url::Url;
+
+/// The default cap on `Access-Control-Max-Age`, in seconds (the standard
+/// leaves the limit to the browser; Chromium's is two hours).
+pub const DEFAULT_MAX_AGE_CAP: u64 = 7200;
+
+/// The default max-age when `Access-Control-Max-Age` is absent or invalid
+/// (step 7 of the [CORS-preflight fetch](https://fetch.spec.whatwg.org/#cors-preflight-fetch-0)).
+pub const DEFAULT_MAX_AGE: u64 = 5;
+
+/// The most redirects a fetch follows ([HTTP-redirect fetch](https://fetch.spec.whatwg.org/#concept-http-redirect-fetch) step 5).
+pub const MAX_REDIRECTS: u32 = 20;
+
+/// Browser settings a fetch depends on that the standard leaves to the browser.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FetchConfig {
+    /// The cap on `Access-Control-Max-Age`, in seconds.
+    pub max_age_cap: u64,
+    /// Whether the browser has a preflight cache (step 8 of the CORS-preflight fetch).
+    pub preflight_cache: bool,
+}
+
+impl Default for FetchConfig {
+    fn default() -> Self {
+        FetchConfig {
+            max_age_cap: DEFAULT_MAX_AGE_CAP,
+            preflight_cache: true,
+        }
+    }
+}
+
+/// Identifies one exchange (request and response) of a fetch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ExchangeId(pub u32);
+
+/// A request the browser puts on the wire, to be answered with
+/// [`Fetch::handle_response`].
+#[derive(Clone, Debug)]
+pub struct Exchange {
+    /// Identifies this exchange.
+    pub id: ExchangeId,
+    /// Preflight or main request.
+    pub kind: RequestKind,
+    /// The URL (with its fragment, as the request holds it).
+    pub url: Url,
+    /// The request as an `http::Request` (fragment dropped; header values
+    /// that `http` cannot carry are left out, see [`Exchange::headers`]).
+    pub request: http::Request<()>,
+    /// The exact header list sent.
+    pub headers: HeaderList,
+    /// Whether the browser attaches credentials (cookies, HTTP auth).
+    pub include_credentials: bool,
+    /// Index of this request in the trace's `requests`.
+    pub index: usize,
+}
+
+/// What the caller does next.
+#[derive(Clone, Debug)]
+#[must_use]
+pub enum Action {
+    /// Send this request and feed its response back.
+    Send(Box<Exchange>),
+    /// The fetch is over: the response script sees, or a network error.
+    Done(Result<ResponseRecord, NetworkError>),
+}
+
+/// A misuse of the state machine by its driver.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Misuse {
+    /// The fetch is not waiting for a response.
+    NotAwaiting,
+    /// The fetch is waiting for another exchange.
+    WrongExchange {
+        /// The exchange it waits for.
+        expected: ExchangeId,
+        /// The exchange the response was given for.
+        got: ExchangeId,
+    },
+}
+
+impl fmt::Display for Misuse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Misuse::NotAwaiting => f.write_str("the fetch is not waiting for a response"),
+            Misuse::WrongExchange { expected, got } => {
+                write!(
+                    f,
+                    "response for exchange {} while waiting for {}",
+                    got.0, expected.0
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for Misuse {}
+
+/// A response as the server sent it.
+#[derive(Clone, Debug)]
+struct Received {
+    status: u16,
+    headers: HeaderList,
+}
+
+#[derive(Debug)]
+enum State {
+    /// Run main fetch for the current URL.
+    MainFetch,
+    /// Waiting for the response to this exchange.
+    Awaiting(Exchange),
+    /// The response (or transport error) to process.
+    Received(Exchange, Result<Received, String>),
+    /// Over.
+    Done,
+}
+
+/// One `fetch()` from a document, as a state machine.
+#[derive(Debug)]
+pub struct Fetch {
+    client: Client,
+    config: FetchConfig,
+    request: Option<Request>,
+    state: State,
+    requests: Vec<RequestRecord>,
+    steps: Vec<Step>,
+    result: Option<Result<ResponseRecord, NetworkError>>,
+    next_id: u32,
+    preflight_path: bool,
+}
+
+fn is_redirect_status(status: u16) -> bool {
+    matches!(status, 301 | 302 | 303 | 307 | 308)
+}
+
+fn is_ok_status(status: u16) -> bool {
+    (200..=299).contains(&status)
+}
+
+fn lower(bytes: &[u8]) -> String {
+    isomorphic_decode(&bytes.to_ascii_lowercase())
+}
+
+fn url_without_fragment(url: &Url) -> String {
+    let mut u = url.clone();
+    u.set_fragment(None);
+    u.to_string()
+}
+
+fn join_names(names: &[Vec<u8>], sep: &str) -> String {
+    names
+        .iter()
+        .map(|n| isomorphic_decode(n))
+        .collect::<Vec<_>>()
+        .join(sep)
+}
+
+impl Fetch {
+    /// Start a fetch: runs the `Request` constructor (its `TypeError`s end
+    /// the fetch before anything is sent) and `fetch()`'s own steps.
+    pub fn new(client: &Client, init: &RequestInit, config: &FetchConfig) -> Fetch {
+        let mut steps = Vec::new();
+        let built = request::construct(client, init, &mut steps);
+        let mut fetch = Fetch {
+            client: client.clone(),
+            config: config.clone(),
+            request: None,
+            state: State::MainFetch,
+            requests: Vec::new(),
+            steps,
+            result: None,
+            next_id: 0,
+            preflight_path: false,
+        };
+        match built {
+            Ok(req) => {
+                fetch.step(
+                    "request-constructor",
+                    spec!("#dom-request"),
+                    None,
+                    StepResult::Pass,
+                    format!(
+                    "fetch() accepts the request: {} {} (mode {}, credentials {}, redirect {}).",
+                    req.method_str(), req.current_url(), req.mode, req.credentials, req.redirect
+                ),
+                );
+                fetch.request = Some(req);
+            }
+            Err(err) => {
+                fetch.step(
+                    "request-constructor",
+                    err.spec,
+                    None,
+                    StepResult::Fail,
+                    err.message.clone(),
+                );
+                fetch.result = Some(Err(err));
+                fetch.state = State::Done;
+            }
+        }
+        fetch
+    }
+
+    /// The request as it stands (after the constructor; updated on redirects).
+    /// `None` when the constructor threw.
+    pub fn request(&self) -> Option<&Request> {
+        self.request.as_ref()
+    }
+
+    /// The next action. While an exchange is outstanding, returns the same
+    /// [`Action::Send`] again. `now` is the virtual time (for preflight-cache
+    /// expiry); `cache` is the browser's preflight cache.
+    pub fn poll(&mut self, now: Timestamp, cache: &mut PreflightCache) -> Action {
+        loop {
+            match std::mem::replace(&mut self.state, State::Done) {
+                State::MainFetch => self.main_fetch(now, cache),
+                State::Awaiting(ex) => {
+                    self.state = State::Awaiting(ex.clone());
+                    return Action::Send(Box::new(ex));
+                }
+                State::Received(ex, received) => self.process(now, cache, ex, received),
+                State::Done => {
+                    let result = self.result.clone().unwrap_or_else(|| {
+                        Err(NetworkError::new(
+                            ErrorKind::TransportError,
+                            None,
+                            "the fetch ended without a result (a bug in fetchsim)",
+                        ))
+                    });
+                    return Action::Done(result);
+                }
+            }
+        }
+    }
+
+    /// Feed the server's response to the outstanding exchange.
+    pub fn handle_response(
+        &mut self,
+        id: ExchangeId,
+        response: &http::Response<()>,
+    ) -> Result<(), Misuse> {
+        let received = Received {
+            status: response.status().as_u16(),
+            headers: HeaderList::from_header_map(response.headers()),
+        };
+        self.receive(id, Ok(received))
+    }
+
+    /// Feed a response given as a status and an exact header list.
+    pub fn handle_response_parts(
+        &mut self,
+        id: ExchangeId,
+        status: u16,
+        headers: HeaderList,
+    ) -> Result<(), Misuse> {
+        self.receive(id, Ok(Received { status, headers }))
+    }
+
+    /// Report that the outstanding exchange failed below HTTP (DNS, TCP, TLS, timeout).
+    pub fn handle_transport_error(
+        &mut self,
+        id: ExchangeId,
+        error: impl Into<String>,
+    ) -> Result<(), Misuse> {
+        self.receive(id, Err(error.into()))
+    }
+
+    fn receive(
+        &mut self,
+        id: ExchangeId,
+        received: Result<Received, String>,
+    ) -> Result<(), Misuse> {
+        match std::mem::replace(&mut self.state, State::Done) {
+            State::Awaiting(ex) if ex.id == id => {
+                self.state = State::Received(ex, received);
+                Ok(())
+            }
+            State::Awaiting(ex) => {
+                let expected = ex.id;
+                self.state = State::Awaiting(ex);
+                Err(Misuse::WrongExchange { expected, got: id })
+            }
+            other => {
+                self.state = other;
+                Err(Misuse::NotAwaiting)
+            }
+        }
+    }
+
+    /// Whether the fetch is over.
+    pub fn is_done(&self) -> bool {
+        matches!(self.state, State::Done)
+    }
+
+    /// The trace so far (complete once the fetch is done).
+    pub fn trace(&self) -> Trace {
+        let (outcome, response, error) = match &self.result {
+            Some(Ok(r)) => (Outcome::Ok, Some(r.clone()), None),
+            Some(Err(e)) => (Outcome::NetworkError, None, Some(e.clone())),
+            None => (Outcome::NetworkError, None, None),
+        };
+        Trace {
+            outcome,
+            response,
+            requests: self.requests.clone(),
+            error,
+            steps: self.steps.clone(),
+        }
+    }
+
+    // ----- bookkeeping -----
+
+    fn step(
+        &mut self,
+        step: &'static str,
+        anchor: &'static str,
+        request: Option<usize>,
+        result: StepResult,
+        detail: String,
+    ) {
+        self.steps.push(Step {
+            step,
+            spec: anchor,
+            request,
+            result,
+            detail,
+        });
+    }
+
+    fn req(&self) -> &Request {
+        self.request
+            .as_ref()
+            .expect("main fetch runs only after the constructor succeeded")
+    }
+
+    fn req_mut(&mut self) -> &mut Request {
+        self.request
+            .as_mut()
+            .expect("main fetch runs only after the constructor succeeded")
+    }
+
+    fn cache_key_parts(&self) -> (String, String, String, bool) {
+        let req = self.req();
+        (
+            self.client.partition_key(),
+            req.serialized_origin(),
+            req.current_url().to_string(),
+            req.credentials == CredentialsMode::Include,
+        )
+    }
+
+    fn fail(
+        &mut self,
+        cache: &mut PreflightCache,
+        kind: ErrorKind,
+        request: Option<usize>,
+        message: String,
+    ) {
+        self.step(
+            step_name_for(kind),
+            kind.spec(),
+            request,
+            StepResult::Fail,
+            message.clone(),
+        );
+        if self.preflight_path && self.request.is_some() {
+            let (key, origin, url, include) = self.cache_key_parts();
+            cache.clear(&CacheKey {
+                key: &key,
+                origin: &origin,
+                url: &url,
+                include,
+            });
+            self.step("preflight-cache", spec!("#concept-cache-clear"), None, StepResult::Info, format!(
+                "The fetch took the preflight path and failed, so the preflight cache entries for {url} are cleared."
+            ));
+        }
+        self.result = Some(Err(NetworkError::new(kind, request, message)));
+        self.state = State::Done;
+    }
+
+    fn finish(&mut self, response: ResponseRecord) {
+        self.step(
+            "filtered-response",
+            spec!("#concept-filtered-response"),
+            None,
+            StepResult::Pass,
+            format!(
+                "fetch() resolves with a {} response, status {}{}.",
+                serde_json::to_value(response.type_)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
+                response.status,
+                if response.headers.is_empty() {
+                    ", no readable headers".to_string()
+                } else {
+                    format!(
+                        ", readable headers: {}",
+                        response
+                            .headers
+                            .iter()
+                            .map(|(n, _)| n.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                }
+            ),
+        );
+        self.result = Some(Ok(response));
+        self.state = State::Done;
+    }
+
+    // ----- main fetch -----
+
+    /// [Main fetch](https://fetch.spec.whatwg.org/#concept-main-fetch) for
+    /// the request's current URL.
+    fn main_fetch(&mut self, now: Timestamp, cache: &mut PreflightCache) {
+        let url = self.req().current_url().clone();
+        if is_blocked_due_to_bad_port(&url) {
+            let port = url.port().unwrap_or_default();
+            return self.fail(cache, ErrorKind::BadPort, None, format!(
+                "Port {port} of {url} is a bad port that browsers never connect to; serve the resource on another port."
+            ));
+        }
+        let req = self.req();
+        let same_origin = req.origin.is_same_origin_with_url(&url);
+        let unsafe_names =
+            headers::request::cors_unsafe_request_header_names_detailed(&req.headers);
+        let safelisted_method = headers::method::is_cors_safelisted_method(&req.method);
+        let branch = main_fetch_branch(&MainFetchInput {
+            current_url: &url,
+            origin: &req.origin,
+            same_origin,
+            tainting: req.tainting,
+            mode: req.mode,
+            redirect: req.redirect,
+            use_cors_preflight: req.use_cors_preflight,
+            unsafe_request: req.unsafe_request,
+            method_is_cors_safelisted: safelisted_method,
+            has_cors_unsafe_request_headers: !unsafe_names.names.is_empty(),
+        });
+        let origin = req.origin.serialize();
+        let mode = req.mode;
+        let method = req.method_str();
+        let tainting_before = req.tainting;
+        match branch {
+            MainFetchBranch::SameOriginModeError => {
+                return self.fail(cache, ErrorKind::DisallowedByMode, None, format!(
+                    "Mode `same-origin` forbids fetching {url} from {origin}, a different origin; use mode `cors` (and have the server send CORS headers) or fetch a same-origin URL."
+                ));
+            }
+            MainFetchBranch::NoCorsRedirectModeError => {
+                return self.fail(cache, ErrorKind::NoCorsRedirectMode, None, format!(
+                    "Mode `no-cors` requires redirect mode `follow` for a cross-origin URL ({url}); use redirect `follow` or mode `cors`."
+                ));
+            }
+            MainFetchBranch::NonHttpSchemeError => {
+                return self.fail(cache, ErrorKind::CorsDisabledScheme, None, format!(
+                    "CORS requests are only supported for HTTP(S) URLs, and {url} is a `{}:` URL of another origin.", url.scheme()
+                ));
+            }
+            _ => {}
+        }
+        let tainting = branch.tainting().unwrap_or(ResponseTainting::Basic);
+        self.req_mut().tainting = tainting;
+        let why = match branch {
+            MainFetchBranch::Basic if url.scheme() == "data" => {
+                "the URL is a `data:` URL".to_string()
+            }
+            MainFetchBranch::Basic => format!("{url} is same origin with {origin}"),
+            MainFetchBranch::NoCors => format!("mode `{mode}` and {url} is cross-origin"),
+            MainFetchBranch::CorsWithPreflight => {
+                let mut reasons = Vec::new();
+                if self.req().use_cors_preflight {
+                    reasons.push("the use-CORS-preflight flag is set".to_string());
+                }
+                if !safelisted_method {
+                    reasons.push(format!("`{method}` is not a CORS-safelisted method"));
+                }
+                if !unsafe_names.names.is_empty() {
+                    reasons.push(format!(
+                        "the CORS-unsafe request-header names are `{}`",
+                        join_names(&unsafe_names.names, ",")
+                    ));
+                }
+                format!(
+                    "{url} is cross-origin (or the request was tainted earlier) and {}",
+                    reasons.join(" and ")
+                )
+            }
+            _ => {
+                if tainting_before == ResponseTainting::Cors && same_origin {
+                    format!("the request was tainted `cors` by an earlier hop, so {url} goes through CORS even though it is same origin")
+                } else {
+                    format!("{url} is cross-origin; the method and headers are CORS-safelisted, so no preflight is needed")
+                }
+            }
+        };
+        self.step(
+            "main-fetch",
+            spec!("#concept-main-fetch"),
+            None,
+            StepResult::Info,
+            format!("Response tainting `{tainting}`: {why}."),
+        );
+        if !unsafe_names.reasons.is_empty() {
+            let detail = unsafe_names
+                .reasons
+                .iter()
+                .map(|(name, reason)| format!("`{}` ({})", lower(name), describe_unsafe(reason)))
+                .collect::<Vec<_>>()
+                .join("; ");
+            self.step(
+                "cors-unsafe-request-header-names",
+                spec!("#cors-unsafe-request-header-names"),
+                None,
+                StepResult::Info,
+                format!("CORS-unsafe request headers: {detail}."),
+            );
+        }
+
+        match branch {
+            MainFetchBranch::Basic | MainFetchBranch::NoCors => {
+                if url.scheme() == "data" {
+                    return self.data_url_fetch(cache, &url);
+                }
+                if url.scheme() == "about" && url.path() == "blank" {
+                    return self.about_blank_fetch();
+                }
+                if !is_http_scheme(url.scheme()) {
+                    return self.fail(cache, ErrorKind::UnsupportedScheme, None, format!(
+                        "fetchsim cannot fetch `{}:` URLs ({url}); a browser fetches them without any server.", url.scheme()
+                    ));
+                }
+                self.send_main();
+            }
+            MainFetchBranch::CorsWithPreflight => {
+                self.preflight_path = true;
+                self.http_fetch_with_preflight(now, cache, &unsafe_names.names, safelisted_method);
+            }
+            _ => self.send_main(),
+        }
+    }
+
+    /// Step 4.1 of [HTTP fetch](https://fetch.spec.whatwg.org/#concept-http-fetch):
+    /// preflight unless the cache covers the method and every unsafe name.
+    fn http_fetch_with_preflight(
+        &mut self,
+        now: Timestamp,
+        cache: &mut PreflightCache,
+        unsafe_names: &[Vec<u8>],
+        safelisted_method: bool,
+    ) {
+        let (key, origin, url, include) = self.cache_key_parts();
+        let k = CacheKey {
+            key: &key,
+            origin: &origin,
+            url: &url,
+            include,
+        };
+        let method = self.req().method_str();
+        let use_flag = self.req().use_cors_preflight;
+        let method_hit = cache.method_match(&k, &method, now);
+        let misses: Vec<String> = unsafe_names
+            .iter()
+            .map(|n| isomorphic_decode(n))
+            .filter(|n| !cache.header_match(&k, n, now))
+            .collect();
+        let method_needs = !method_hit && (!safelisted_method || use_flag);
+        if method_needs || !misses.is_empty() {
+            let mut why = Vec::new();
+            if method_needs {
+                why.push(format!("no cache entry for method `{method}`"));
+            }
+            if !misses.is_empty() {
+                why.push(format!(
+                    "no cache entry for header(s) `{}`",
+                    misses.join(",")
+                ));
+            }
+            self.step(
+                "preflight-cache",
+                spec!("#concept-http-fetch"),
+                None,
+                StepResult::Info,
+                format!("A CORS preflight is needed: {}.", why.join(" and ")),
+            );
+            self.send_preflight(unsafe_names);
+        } else {
+            self.step(
+                "preflight-cache",
+                spec!("#concept-http-fetch"),
+                None,
+                StepResult::Pass,
+                format!(
+                    "The preflight cache covers `{method}`{} for {url}; no preflight is sent.",
+                    if unsafe_names.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" and `{}`", join_names(unsafe_names, ","))
+                    }
+                ),
+            );
+            self.send_main();
+        }
+    }
+
+    fn new_exchange(
+        &mut self,
+        kind: RequestKind,
+        method: &[u8],
+        headers: HeaderList,
+        include_credentials: bool,
+    ) -> Exchange {
+        let url = self.req().current_url().clone();
+        let id = ExchangeId(self.next_id);
+        self.next_id += 1;
+        let mut sorted: Vec<(String, String)> = headers
+            .iter()
+            .map(|(n, v)| (lower(n), isomorphic_decode(v)))
+            .collect();
+        sorted.sort_by(|a, b| a.0.cmp(&b.0));
+        let get = |name: &[u8]| headers.get(name).map(|v| isomorphic_decode(&v));
+        let record = RequestRecord {
+            kind,
+            method: isomorphic_decode(method),
+            url: url_without_fragment(&url),
+            origin: get(b"origin"),
+            access_control_request_method: get(b"access-control-request-method"),
+            access_control_request_headers: get(b"access-control-request-headers"),
+            credentials: include_credentials,
+            headers: sorted,
+        };
+        let index = self.requests.len();
+        self.requests.push(record);
+        let mut builder = http::Request::builder()
+            .method(http::Method::from_bytes(method).unwrap_or(http::Method::GET))
+            .uri(http::Uri::try_from(url_without_fragment(&url)).unwrap_or_default());
+        if let Some(h) = builder.headers_mut() {
+            *h = headers.to_header_map_lossy();
+        }
+        let request = builder.body(()).unwrap_or_default();
+        Exchange {
+            id,
+            kind,
+            url,
+            request,
+            headers,
+            include_credentials,
+            index,
+        }
+    }
+
+    /// The [CORS-preflight fetch](https://fetch.spec.whatwg.org/#cors-preflight-fetch-0),
+    /// steps 1–6: an `OPTIONS` request without credentials.
+    fn send_preflight(&mut self, unsafe_names: &[Vec<u8>]) {
+        let req = self.req();
+        let method = req.method.clone();
+        let serialized = req.serialized_origin();
+        let mut list = HeaderList::new();
+        list.append(b"Accept".to_vec(), b"*/*".to_vec());
+        list.append(b"Access-Control-Request-Method".to_vec(), method.clone());
+        if !unsafe_names.is_empty() {
+            list.append(
+                b"Access-Control-Request-Headers".to_vec(),
+                unsafe_names.join(&b","[..]),
+            );
+        }
+        // HTTP-network-or-cache fetch appends `Origin` (tainting is cors).
+        list.append(b"Origin".to_vec(), serialized.clone().into_bytes());
+        let ex = self.new_exchange(RequestKind::Preflight, b"OPTIONS", list, false);
+        self.step("cors-preflight-fetch", spec!("#cors-preflight-fetch-0"), Some(ex.index), StepResult::Info, format!(
+            "Preflight: OPTIONS {} with Origin `{serialized}`, Access-Control-Request-Method `{}`{}, without credentials.",
+            url_without_fragment(&ex.url),
+            isomorphic_decode(&method),
+            if unsafe_names.is_empty() { String::new() } else { format!(", Access-Control-Request-Headers `{}`", join_names(unsafe_names, ",")) }
+        ));
+        self.state = State::Awaiting(ex);
+    }
+
+    /// The request itself, through [HTTP-network-or-cache fetch](https://fetch.spec.whatwg.org/#http-network-or-cache-fetch):
+    /// `Origin` and credentials decided here.
+    fn send_main(&mut self) {
+        let req = self.req();
+        let mut list = req.headers.clone();
+        let serialized = req.serialized_origin();
+        let origin_value = origin_header_value(&OriginHeaderInput {
+            serialized_origin: &serialized,
+            origin: &req.origin,
+            current_url: req.current_url(),
+            tainting: req.tainting,
+            mode: req.mode,
+            method: &req.method,
+            referrer_policy: req.referrer_policy,
+        });
+        if let Some(v) = &origin_value {
+            list.append(b"Origin".to_vec(), v.clone().into_bytes());
+        }
+        let creds = include_credentials(req.credentials, req.tainting);
+        let (credentials_mode, tainting) = (req.credentials, req.tainting);
+        let method = req.method.clone();
+        let ex = self.new_exchange(RequestKind::Main, &method, list, creds);
+        self.step("http-network-or-cache-fetch", spec!("#http-network-or-cache-fetch"), Some(ex.index), StepResult::Info, format!(
+            "{} {} {}; credentials {} (credentials mode `{credentials_mode}`, tainting `{tainting}`).",
+            isomorphic_decode(&method),
+            url_without_fragment(&ex.url),
+            match &origin_value { Some(v) => format!("with Origin `{v}`"), None => "without an Origin header".to_string() },
+            if creds { "included" } else { "not included" },
+        ));
+        self.state = State::Awaiting(ex);
+    }
+
+    /// Scheme fetch of a `data:` URL: a basic 200 response with its MIME type.
+    fn data_url_fetch(&mut self, cache: &mut PreflightCache, url: &Url) {
+        match data_url::DataUrl::process(url.as_str()) {
+            Ok(data) => {
+                let mime = data.mime_type().to_string();
+                self.step(
+                    "scheme-fetch",
+                    spec!("#concept-scheme-fetch"),
+                    None,
+                    StepResult::Info,
+                    format!(
+                    "A `data:` URL is fetched without any server: 200 with Content-Type `{mime}`."
+                ),
+                );
+                let response = ResponseRecord {
+                    type_: ResponseType::Basic,
+                    status: 200,
+                    redirected: self.req().url_list.len() > 1,
+                    url: url_without_fragment(url),
+                    headers: vec![("content-type".to_string(), mime)],
+                };
+                self.finish(response);
+            }
+            Err(e) => self.fail(
+                cache,
+                ErrorKind::UnsupportedScheme,
+                None,
+                format!("The `data:` URL does not parse ({e:?}), so its fetch is a network error."),
+            ),
+        }
+    }
+
+    /// Scheme fetch of `about:blank`: a response with `Content-Type:
+    /// text/html;charset=utf-8` and an empty body, filtered by the tainting.
+    fn about_blank_fetch(&mut self) {
+        self.step(
+            "scheme-fetch",
+            spec!("#concept-scheme-fetch"),
+            None,
+            StepResult::Info,
+            "`about:blank` is fetched without any server: an empty text/html response.".into(),
+        );
+        let req = self.req().clone();
+        let response = if req.tainting == ResponseTainting::Opaque {
+            ResponseRecord {
+                type_: ResponseType::Opaque,
+                status: 0,
+                redirected: false,
+                url: String::new(),
+                headers: Vec::new(),
+            }
+        } else {
+            ResponseRecord {
+                type_: ResponseType::Basic,
+                status: 200,
+                redirected: req.url_list.len() > 1,
+                url: url_without_fragment(req.current_url()),
+                headers: vec![(
+                    "content-type".to_string(),
+                    "text/html;charset=utf-8".to_string(),
+                )],
+            }
+        };
+        self.finish(response);
+    }
+
+    // ----- responses -----
+
+    fn process(
+        &mut self,
+        now: Timestamp,
+        cache: &mut PreflightCache,
+        ex: Exchange,
+        received: Result<Received, String>,
+    ) {
+        let received = match received {
+            Ok(r) => r,
+            Err(e) => {
+                return self.fail(
+                    cache,
+                    ErrorKind::TransportError,
+                    Some(ex.index),
+                    format!(
+                        "{} could not be reached: {e}.",
+                        url_without_fragment(&ex.url)
+                    ),
+                );
+            }
+        };
+        match ex.kind {
+            RequestKind::Preflight => self.process_preflight_response(now, cache, ex, received),
+            RequestKind::Main => self.process_main_response(cache, ex, received),
+        }
+    }
+
+    /// Step 7 of the [CORS-preflight fetch](https://fetch.spec.whatwg.org/#cors-preflight-fetch-0):
+    /// validate the preflight response and fill the cache.
+    fn process_preflight_response(
+        &mut self,
+        now: Timestamp,
+        cache: &mut PreflightCache,
+        ex: Exchange,
+        res: Received,
+    ) {
+        let i = Some(ex.index);
+        let url = url_without_fragment(&ex.url);
+        let req = self.req().clone();
+        let serialized = req.serialized_origin();
+        let include = req.credentials == CredentialsMode::Include;
+        let method = req.method_str();
+        if is_redirect_status(res.status) {
+            return self.fail(cache, ErrorKind::PreflightDisallowedRedirect, i, format!(
+                "The preflight to {url} was answered with a {} redirect, and preflights never follow redirects; answer the OPTIONS request itself with a 2xx and the CORS headers.", res.status
+            ));
+        }
+        if let Err(failure) = cors_check(&res.headers, &serialized, req.credentials) {
+            let kind = failure.kind.in_preflight();
+            let message = cors_failure_message(&failure, &serialized, req.credentials, &url, true);
+            return self.fail(cache, kind, i, message);
+        }
+        self.step(
+            "cors-check",
+            spec!("#concept-cors-check"),
+            i,
+            StepResult::Pass,
+            format!(
+                "The preflight response passes the CORS check for origin `{serialized}`{}.",
+                if include { " with credentials" } else { "" }
+            ),
+        );
+        if !is_ok_status(res.status) {
+            return self.fail(cache, ErrorKind::PreflightInvalidStatus, i, format!(
+                "The preflight response status is {}, not an ok status (200–299); answer OPTIONS {url} with 200 or 204.", res.status
+            ));
+        }
+        let methods = match access_control::allow_methods(&res.headers) {
+            Ok(m) => m,
+            Err(e) => return self.fail(cache, ErrorKind::InvalidAllowMethodsPreflightResponse, i, format!(
+                "Access-Control-Allow-Methods `{}` does not parse as a comma-separated list of methods; send e.g. `Access-Control-Allow-Methods: {method}`.",
+                isomorphic_decode(&e.value)
+            )),
+        };
+        let header_names = match access_control::allow_headers(&res.headers) {
+            Ok(h) => h,
+            Err(e) => return self.fail(cache, ErrorKind::InvalidAllowHeadersPreflightResponse, i, format!(
+                "Access-Control-Allow-Headers `{}` does not parse as a comma-separated list of header names.",
+                isomorphic_decode(&e.value)
+            )),
+        };
+        let methods = match methods {
+            None if req.use_cors_preflight => vec![req.method.clone()],
+            m => m.unwrap_or_default(),
+        };
+        let header_names = header_names.unwrap_or_default();
+        let listed = |n: &[u8]| header_names.iter().any(|h| h.eq_ignore_ascii_case(n));
+        let star_methods = methods.iter().any(|m| m == b"*");
+        let star_headers = header_names.iter().any(|h| h == b"*");
+        if !methods.contains(&req.method)
+            && !headers::method::is_cors_safelisted_method(&req.method)
+            && (include || !star_methods)
+        {
+            let hint = if star_methods && include {
+                " (`*` is not a wildcard for a request with credentials mode `include`)"
+            } else {
+                ""
+            };
+            return self.fail(cache, ErrorKind::MethodDisallowedByPreflightResponse, i, format!(
+                "Method `{method}` is not in the preflight response's Access-Control-Allow-Methods{hint}; send `Access-Control-Allow-Methods: {method}` on the OPTIONS response to {url}."
+            ));
+        }
+        for (name, _) in req.headers.iter() {
+            if headers::request::is_cors_non_wildcard_request_header_name(name) && !listed(name) {
+                let n = lower(name);
+                return self.fail(cache, ErrorKind::HeaderDisallowedByPreflightResponse, i, format!(
+                    "Request header `{n}` is not in the preflight response's Access-Control-Allow-Headers{}; send `Access-Control-Allow-Headers: {n}` on the OPTIONS response to {url}.",
+                    if star_headers { " (`*` never covers `authorization`; it must be listed by name)" } else { "" }
+                ));
+            }
+        }
+        let unsafe_names = headers::request::cors_unsafe_request_header_names(&req.headers);
+        for name in &unsafe_names {
+            if !listed(name) && (include || !star_headers) {
+                let n = lower(name);
+                return self.fail(cache, ErrorKind::HeaderDisallowedByPreflightResponse, i, format!(
+                    "Request header `{n}` is not in the preflight response's Access-Control-Allow-Headers{}; send `Access-Control-Allow-Headers: {}` on the OPTIONS response to {url}.",
+                    if star_headers && include { " (`*` is not a wildcard for a request with credentials mode `include`)" } else { "" },
+                    join_names(&unsafe_names, ", ")
+                ));
+            }
+        }
+        let max_age = match access_control::max_age(&res.headers) {
+            Ok(Some(n)) => n.min(self.config.max_age_cap),
+            Ok(None) | Err(_) => DEFAULT_MAX_AGE,
+        };
+        self.step(
+            "cors-preflight-fetch",
+            spec!("#cors-preflight-fetch-0"),
+            i,
+            StepResult::Pass,
+            format!(
+                "The preflight allows `{method}`{}; max-age {max_age} s.",
+                if unsafe_names.is_empty() {
+                    String::new()
+                } else {
+                    format!(" with `{}`", join_names(&unsafe_names, ","))
+                }
+            ),
+        );
+        if self.config.preflight_cache {
+            let (key, origin, url, include) = self.cache_key_parts();
+            let k = CacheKey {
+                key: &key,
+                origin: &origin,
+                url: &url,
+                include,
+            };
+            for m in &methods {
+                cache.store_method(&k, &isomorphic_decode(m), max_age, now);
+            }
+            for h in &header_names {
+                cache.store_header_name(&k, &isomorphic_decode(h), max_age, now);
+            }
+            if !methods.is_empty() || !header_names.is_empty() {
+                self.step(
+                    "preflight-cache",
+                    spec!("#concept-cache-create-entry"),
+                    i,
+                    StepResult::Info,
+                    format!(
+                        "Cached for {max_age} s: methods [{}], headers [{}].",
+                        join_names(&methods, ", "),
+                        join_names(&header_names, ", ")
+                    ),
+                );
+            }
+        }
+        self.send_main();
+    }
+
+    /// The rest of [HTTP fetch](https://fetch.spec.whatwg.org/#concept-http-fetch)
+    /// for the main request: CORS check, redirects, the filtered response.
+    fn process_main_response(&mut self, cache: &mut PreflightCache, ex: Exchange, res: Received) {
+        let i = Some(ex.index);
+        let url = url_without_fragment(&ex.url);
+        let req = self.req().clone();
+        if req.tainting == ResponseTainting::Cors {
+            let serialized = req.serialized_origin();
+            if let Err(failure) = cors_check(&res.headers, &serialized, req.credentials) {
+                let message =
+                    cors_failure_message(&failure, &serialized, req.credentials, &url, false);
+                return self.fail(cache, failure.kind, i, message);
+            }
+            self.step(
+                "cors-check",
+                spec!("#concept-cors-check"),
+                i,
+                StepResult::Pass,
+                format!(
+                    "The response from {url} passes the CORS check for origin `{serialized}`{}.",
+                    if req.credentials == CredentialsMode::Include {
+                        " with credentials"
+                    } else {
+                        ""
+                    }
+                ),
+            );
+        }
+        if is_redirect_status(res.status) {
+            match req.redirect {
+                RedirectMode::Error => {
+                    return self.fail(cache, ErrorKind::RedirectModeError, i, format!(
+                        "{url} answered with a {} redirect and the request's redirect mode is `error`.", res.status
+                    ));
+                }
+                RedirectMode::Manual => {
+                    if req.mode != RequestMode::Navigate {
+                        self.step("http-fetch", spec!("#concept-http-fetch"), i, StepResult::Info,
+                            "Redirect mode `manual`: script gets an opaque-redirect filtered response.".into());
+                        return self.finish(ResponseRecord {
+                            type_: ResponseType::OpaqueRedirect,
+                            status: 0,
+                            redirected: false,
+                            url: url.clone(),
+                            headers: Vec::new(),
+                        });
+                    }
+                }
+                RedirectMode::Follow => {
+                    if self.http_redirect_fetch(cache, &ex, &res) {
+                        return;
+                    }
+                }
+            }
+        }
+        self.finish_http(&req, &ex, res);
+    }
+
+    /// [HTTP-redirect fetch](https://fetch.spec.whatwg.org/#concept-http-redirect-fetch).
+    /// Returns false when the response is not followed (no `Location`) and is
+    /// itself the final response.
+    fn http_redirect_fetch(
+        &mut self,
+        cache: &mut PreflightCache,
+        ex: &Exchange,
+        res: &Received,
+    ) -> bool {
+        let i = Some(ex.index);
+        let status = res.status;
+        let current = ex.url.clone();
+        let location = match access_control::extract_header_list_values(&res.headers, b"location") {
+            Ok(None) => {
+                self.step(
+                    "http-redirect-fetch",
+                    spec!("#concept-response-location-url"),
+                    i,
+                    StepResult::Info,
+                    format!("The {status} response has no Location header, so it is the response."),
+                );
+                return false;
+            }
+            Ok(Some(values)) => values.into_iter().next().unwrap_or_default(),
+            Err(_) => {
+                self.fail(cache, ErrorKind::InvalidLocation, i, format!(
+                    "The {status} response from {} has several Location headers; send exactly one.", url_without_fragment(&current)
+                ));
+                return true;
+            }
+        };
+        let location_str = isomorphic_decode(&location);
+        let mut location_url = match current.join(&location_str) {
+            Ok(u) => u,
+            Err(e) => {
+                self.fail(
+                    cache,
+                    ErrorKind::InvalidLocation,
+                    i,
+                    format!("Location `{location_str}` does not parse as a URL ({e})."),
+                );
+                return true;
+            }
+        };
+        if location_url.fragment().is_none() {
+            location_url.set_fragment(current.fragment());
+        }
+        if !is_http_scheme(location_url.scheme()) {
+            self.fail(cache, ErrorKind::RedirectSchemeNotHttp, i, format!(
+                "The redirect goes to {location_url}, which is not an HTTP(S) URL; fetch() never follows it."
+            ));
+            return true;
+        }
+        let req = self.req().clone();
+        if req.redirect_count >= MAX_REDIRECTS {
+            self.fail(
+                cache,
+                ErrorKind::TooManyRedirects,
+                i,
+                format!(
+                    "This would be redirect number {}; a fetch follows at most {MAX_REDIRECTS}.",
+                    req.redirect_count + 1
+                ),
+            );
+            return true;
+        }
+        let has_creds = url_includes_credentials(&location_url);
+        if has_creds
+            && ((req.mode == RequestMode::Cors
+                && !req.origin.is_same_origin_with_url(&location_url))
+                || req.tainting == ResponseTainting::Cors)
+        {
+            self.fail(cache, ErrorKind::RedirectContainsCredentials, i, format!(
+                "The redirect location {location_url} contains a username or password, which CORS requests may not follow; redirect to the URL without credentials."
+            ));
+            return true;
+        }
+        if status != 303 && req.body == Some(BodySource::Stream) {
+            self.fail(cache, ErrorKind::RedirectModeError, i, format!(
+                "A {status} redirect would resend a ReadableStream body, which cannot be replayed; only 303 (which drops the body) is followed."
+            ));
+            return true;
+        }
+        let r = self.req_mut();
+        r.redirect_count += 1;
+        let mut changes = Vec::new();
+        if ((status == 301 || status == 302) && r.method == b"POST")
+            || (status == 303 && r.method != b"GET" && r.method != b"HEAD")
+        {
+            r.method = b"GET".to_vec();
+            r.body = None;
+            for name in [
+                &b"content-encoding"[..],
+                b"content-language",
+                b"content-location",
+                b"content-type",
+            ] {
+                r.headers.delete(name);
+            }
+            changes.push(
+                "the method becomes GET and the body and its headers are dropped".to_string(),
+            );
+        }
+        if !Origin::of_url(&current).is_same_origin_with_url(&location_url)
+            && r.headers.contains(b"authorization")
+        {
+            r.headers.delete(b"authorization");
+            changes.push("`Authorization` is removed (cross-origin hop)".to_string());
+        }
+        r.url_list.push(location_url.clone());
+        let count = r.redirect_count;
+        self.step(
+            "http-redirect-fetch",
+            spec!("#concept-http-redirect-fetch"),
+            i,
+            StepResult::Info,
+            format!(
+                "Redirect {count} ({status}) to {}{}.",
+                url_without_fragment(&location_url),
+                if changes.is_empty() {
+                    String::new()
+                } else {
+                    format!("; {}", changes.join("; "))
+                }
+            ),
+        );
+        self.state = State::MainFetch;
+        true
+    }
+
+    /// Main fetch's last steps: the CORS-exposed names and the filtered response.
+    fn finish_http(&mut self, req: &Request, ex: &Exchange, res: Received) {
+        let url = url_without_fragment(&ex.url);
+        let redirected = req.url_list.len() > 1;
+        let visible: Vec<(String, String)> = match req.tainting {
+            ResponseTainting::Opaque => {
+                self.step("filtered-response", spec!("#concept-filtered-response-opaque"), None, StepResult::Info,
+                    "No-cors, cross-origin: script gets an opaque response (status 0, no headers, no body).".into());
+                return self.finish(ResponseRecord {
+                    type_: ResponseType::Opaque,
+                    status: 0,
+                    redirected: false,
+                    url: String::new(),
+                    headers: Vec::new(),
+                });
+            }
+            ResponseTainting::Basic => res
+                .headers
+                .iter()
+                .filter(|(n, _)| !headers::response::is_forbidden_response_header_name(n))
+                .map(|(n, v)| (n.to_vec(), v.to_vec()))
+                .collect::<HeaderList>()
+                .sort_and_combine()
+                .into_iter()
+                .map(|(n, v)| (isomorphic_decode(&n), isomorphic_decode(&v)))
+                .collect(),
+            ResponseTainting::Cors => {
+                let exposed = cors_exposed_header_names(&res.headers, req.credentials);
+                if !exposed.is_empty() {
+                    self.step(
+                        "filtered-response",
+                        spec!("#concept-response-cors-exposed-header-name-list"),
+                        None,
+                        StepResult::Info,
+                        format!(
+                            "Access-Control-Expose-Headers exposes: {}.",
+                            join_names(&exposed, ", ")
+                        ),
+                    );
+                }
+                res.headers
+                    .iter()
+                    .filter(|(n, _)| {
+                        headers::response::is_cors_safelisted_response_header_name(n, &exposed)
+                    })
+                    .map(|(n, v)| (n.to_vec(), v.to_vec()))
+                    .collect::<HeaderList>()
+                    .sort_and_combine()
+                    .into_iter()
+                    .map(|(n, v)| (isomorphic_decode(&n), isomorphic_decode(&v)))
+                    .collect()
+            }
+        };
+        let type_ = if req.tainting == ResponseTainting::Cors {
+            ResponseType::Cors
+        } else {
+            ResponseType::Basic
+        };
+        self.finish(ResponseRecord {
+            type_,
+            status: res.status,
+            redirected,
+            url,
+            headers: visible,
+        });
+    }
+}
+
+fn step_name_for(kind: ErrorKind) -> &'static str {
+    use ErrorKind::*;
+    match kind {
+        MissingAllowOriginHeader
+        | MultipleAllowOriginValues
+        | InvalidAllowOriginValue
+        | AllowOriginMismatch
+        | WildcardOriginNotAllowed
+        | InvalidAllowCredentials => "cors-check",
+        PreflightMissingAllowOriginHeader
+        | PreflightMultipleAllowOriginValues
+        | PreflightInvalidAllowOriginValue
+        | PreflightAllowOriginMismatch
+        | PreflightWildcardOriginNotAllowed
+        | PreflightInvalidAllowCredentials
+        | PreflightInvalidStatus
+        | PreflightDisallowedRedirect
+        | InvalidAllowMethodsPreflightResponse
+        | InvalidAllowHeadersPreflightResponse
+        | MethodDisallowedByPreflightResponse
+        | HeaderDisallowedByPreflightResponse => "cors-preflight-fetch",
+        BadPort => "block-bad-port",
+        DisallowedByMode | NoCorsRedirectMode | CorsDisabledScheme | UnsupportedScheme
+        | OpaqueRangeResponse => "main-fetch",
+        RedirectModeError => "http-fetch",
+        TooManyRedirects
+        | InvalidLocation
+        | RedirectSchemeNotHttp
+        | RedirectContainsCredentials => "http-redirect-fetch",
+        CorpBlocked => "cross-origin-resource-policy-check",
+        TransportError => "http-network-fetch",
+        _ => "request-constructor",
+    }
+}
+
+fn describe_unsafe(reason: &headers::request::UnsafeReason) -> String {
+    use headers::request::UnsafeReason as UnsafeWhy;
+    match reason {
+        UnsafeWhy::NameNotSafelisted => "not a CORS-safelisted request-header name".into(),
+        UnsafeWhy::ValueTooLong { len } => format!("value of {len} bytes, over 128"),
+        UnsafeWhy::UnsafeByte { byte } => format!("value has the CORS-unsafe byte 0x{byte:02X}"),
+        UnsafeWhy::DisallowedByte { byte } => format!("value has the byte 0x{byte:02X}, not allowed for this header"),
+        UnsafeWhy::MimeTypeParseFailure => "value is not a valid MIME type".into(),
+        UnsafeWhy::MimeEssenceNotSafelisted { essence } => format!(
+            "MIME type `{essence}` is not application/x-www-form-urlencoded, multipart/form-data or text/plain"
+        ),
+        UnsafeWhy::RangeParseFailure => "not a single `bytes=N-` or `bytes=N-M` range".into(),
+        UnsafeWhy::RangeWithoutStart => "a range without a start (`bytes=-N`)".into(),
+        UnsafeWhy::TotalOver1024 { total } => format!("safelisted values total {total} bytes, over 1024"),
+    }
+}
+
+fn cors_failure_message(
+    failure: &crate::cors::CorsFailure,
+    origin: &str,
+    credentials: CredentialsMode,
+    url: &str,
+    preflight: bool,
+) -> String {
+    let on = if preflight {
+        format!("The preflight response from {url}")
+    } else {
+        format!("The response from {url}")
+    };
+    let resp = if preflight {
+        "OPTIONS response"
+    } else {
+        "response"
+    };
+    let value = failure.value.clone().unwrap_or_default();
+    match failure.kind {
+        ErrorKind::MissingAllowOriginHeader => format!(
+            "{on} has no Access-Control-Allow-Origin header; send `Access-Control-Allow-Origin: {origin}` on the {resp}."
+        ),
+        ErrorKind::MultipleAllowOriginValues => format!(
+            "{on} has several Access-Control-Allow-Origin values (`{value}`), but only one is allowed; send exactly `Access-Control-Allow-Origin: {origin}`."
+        ),
+        ErrorKind::InvalidAllowOriginValue => format!(
+            "{on} has Access-Control-Allow-Origin `{value}`, which is not `*` or a serialized origin; send exactly `Access-Control-Allow-Origin: {origin}` (no path, no trailing slash, lower case)."
+        ),
+        ErrorKind::AllowOriginMismatch => format!(
+            "{on} allows origin `{value}`, but the request's origin is `{origin}`; send `Access-Control-Allow-Origin: {origin}`."
+        ),
+        ErrorKind::WildcardOriginNotAllowed => format!(
+            "{on} has Access-Control-Allow-Origin `*`, which is not allowed when the credentials mode is `include`; replace `*` by `{origin}` and send `Access-Control-Allow-Credentials: true`."
+        ),
+        ErrorKind::InvalidAllowCredentials => format!(
+            "{on} has {}, but credentials mode `{credentials}` needs exactly `Access-Control-Allow-Credentials: true` on the {resp}.",
+            match &failure.value { Some(v) => format!("Access-Control-Allow-Credentials `{v}`"), None => "no Access-Control-Allow-Credentials header".to_string() }
+        ),
+        other => format!("{on} fails the CORS check ({other})."),
+    }
+}

@@ -1,0 +1,137 @@
+//! The trace of one fetch: what a browser sent, what script sees, and every
+//! decision on the way (the trace format of `docs/scenario-format.md`).
+
+use crate::error::NetworkError;
+use serde::Serialize;
+
+/// `ok` (the promise resolves) or `network-error` (it rejects).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Outcome {
+    /// The `fetch()` promise resolves with a response.
+    #[serde(rename = "ok")]
+    Ok,
+    /// The `fetch()` promise rejects with a `TypeError`.
+    #[serde(rename = "network-error")]
+    NetworkError,
+}
+
+/// A response's [type](https://fetch.spec.whatwg.org/#concept-response-type)
+/// as script sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum ResponseType {
+    /// A basic filtered response (same origin).
+    #[serde(rename = "basic")]
+    Basic,
+    /// A CORS filtered response.
+    #[serde(rename = "cors")]
+    Cors,
+    /// An opaque filtered response (no-cors, cross origin).
+    #[serde(rename = "opaque")]
+    Opaque,
+    /// An opaque-redirect filtered response (redirect mode `manual`).
+    #[serde(rename = "opaqueredirect")]
+    OpaqueRedirect,
+}
+
+/// What script sees of the response.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ResponseRecord {
+    /// `response.type`.
+    #[serde(rename = "type")]
+    pub type_: ResponseType,
+    /// `response.status` (0 for opaque responses).
+    pub status: u16,
+    /// `response.redirected`.
+    pub redirected: bool,
+    /// `response.url` (fragment excluded; `""` for opaque responses).
+    pub url: String,
+    /// The headers script can read, as iterating `Headers` gives them:
+    /// lowercase names, sorted, repeated names combined with `", "`.
+    pub headers: Vec<(String, String)>,
+}
+
+/// Which request of a fetch a record is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum RequestKind {
+    /// A CORS-preflight request (`OPTIONS`).
+    #[serde(rename = "preflight")]
+    Preflight,
+    /// The request itself, or one of its redirect hops.
+    #[serde(rename = "main")]
+    Main,
+}
+
+/// One request that reached a server.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RequestRecord {
+    /// Preflight or main.
+    pub kind: RequestKind,
+    /// The method, as sent.
+    pub method: String,
+    /// The URL (fragment excluded).
+    pub url: String,
+    /// The `Origin` header, or `None` when none was sent.
+    pub origin: Option<String>,
+    /// The `Access-Control-Request-Method` header, or `None`.
+    pub access_control_request_method: Option<String>,
+    /// The `Access-Control-Request-Headers` header, or `None`.
+    pub access_control_request_headers: Option<String>,
+    /// Whether the browser attaches credentials (cookies, HTTP auth).
+    pub credentials: bool,
+    /// The header list as put on the wire (Fetch's part of it): lowercase
+    /// names, sorted by name (stable), not combined.
+    pub headers: Vec<(String, String)>,
+}
+
+/// How a step of the algorithm came out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum StepResult {
+    /// The check passed.
+    #[serde(rename = "pass")]
+    Pass,
+    /// The check failed.
+    #[serde(rename = "fail")]
+    Fail,
+    /// A decision or a fact, not a check.
+    #[serde(rename = "info")]
+    Info,
+}
+
+/// One decision of the simulator, with the step of the standard it followed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Step {
+    /// The algorithm or check (`main-fetch`, `cors-check`, …).
+    pub step: &'static str,
+    /// The anchor (full URL) of the step in the standard.
+    pub spec: &'static str,
+    /// Index into `requests` of the request it concerns, if any.
+    pub request: Option<usize>,
+    /// Pass, fail or info.
+    pub result: StepResult,
+    /// One sentence for a person.
+    pub detail: String,
+}
+
+/// The trace of one fetch.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Trace {
+    /// `ok` or `network-error`.
+    pub outcome: Outcome,
+    /// What script sees (only when `ok`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response: Option<ResponseRecord>,
+    /// Every request that reached a server, in order.
+    pub requests: Vec<RequestRecord>,
+    /// Why it failed (only when `network-error`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<NetworkError>,
+    /// Every decision, in order.
+    pub steps: Vec<Step>,
+}
+
+impl Trace {
+    /// The trace as a JSON value (the format's field names).
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    }
+}
