@@ -1,0 +1,188 @@
+//! `fetchsim`: simulate, check and explain CORS scenarios.
+
+use fetchsim::scenario::{collect_files, Format, Scenario, ScenarioError};
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+fetchsim: what a browser does when a page calls fetch() across origins
+
+USAGE:
+    fetchsim simulate FILE...     print each scenario's traces as one line of JSON
+                                  ({\"id\": ..., \"fetches\": [TRACE, ...]}); `-` reads stdin
+    fetchsim check [PATH...]      run scenarios (default: spec-cases/) against their
+                                  `expect`; ends with `N passed, N failed`
+    fetchsim explain FILE         tell each fetch step by step, with spec links
+    fetchsim help                 this text
+
+Scenario files are .toml or .json (format: docs/scenario-format.md).
+Exit status: 0 ok, 1 a check failed, 2 malformed input or usage.";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(cmd) = args.first() else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    let rest = &args[1..];
+    let result = match cmd.as_str() {
+        "simulate" => simulate(rest),
+        "check" => check(rest),
+        "explain" => explain(rest),
+        "help" | "--help" | "-h" => {
+            println!("{USAGE}");
+            Ok(ExitCode::SUCCESS)
+        }
+        "--version" | "-V" => {
+            println!("fetchsim {}", env!("CARGO_PKG_VERSION"));
+            Ok(ExitCode::SUCCESS)
+        }
+        other => Err(format!("unknown command `{other}`; run `fetchsim help`")),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("fetchsim: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn load(arg: &str) -> Result<Scenario, ScenarioError> {
+    if arg == "-" {
+        let mut text = String::new();
+        io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| ScenarioError {
+                file: "-".into(),
+                field: String::new(),
+                reason: e.to_string(),
+            })?;
+        let format = if text.trim_start().starts_with('{') {
+            Format::Json
+        } else {
+            Format::Toml
+        };
+        Scenario::parse(&text, format, "-")
+    } else {
+        Scenario::from_file(Path::new(arg))
+    }
+}
+
+fn files(args: &[String], default: &str) -> Result<Vec<PathBuf>, String> {
+    let roots: Vec<String> = if args.is_empty() {
+        vec![default.to_string()]
+    } else {
+        args.to_vec()
+    };
+    let mut out = Vec::new();
+    for root in roots {
+        let path = Path::new(&root);
+        if !path.exists() {
+            return Err(format!("{root}: no such file or folder"));
+        }
+        out.extend(collect_files(path).map_err(|e| format!("{root}: {e}"))?);
+    }
+    Ok(out)
+}
+
+fn simulate(args: &[String]) -> Result<ExitCode, String> {
+    if args.is_empty() {
+        return Err("simulate needs at least one FILE (or `-` for stdin)".into());
+    }
+    let mut inputs = Vec::new();
+    for arg in args {
+        if arg == "-" {
+            inputs.push(arg.clone());
+        } else {
+            for f in files(std::slice::from_ref(arg), "")? {
+                inputs.push(f.display().to_string());
+            }
+        }
+    }
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    for input in inputs {
+        let scenario = load(&input).map_err(|e| e.to_string())?;
+        let line = serde_json::to_string(&scenario.simulate()).map_err(|e| e.to_string())?;
+        writeln!(out, "{line}").map_err(|e| e.to_string())?;
+    }
+    out.flush().map_err(|e| e.to_string())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check(args: &[String]) -> Result<ExitCode, String> {
+    let paths = files(args, "spec-cases")?;
+    let (mut passed, mut failed) = (0usize, 0usize);
+    let mut malformed = Vec::new();
+    for path in &paths {
+        let scenario = match Scenario::from_file(path) {
+            Ok(s) => s,
+            Err(e) => {
+                malformed.push(e.to_string());
+                continue;
+            }
+        };
+        let result = scenario.check();
+        if result.passed() {
+            passed += 1;
+            continue;
+        }
+        failed += 1;
+        println!("FAIL {} ({})", path.display(), result.id);
+        for (i, mismatches) in result.mismatches.iter().enumerate() {
+            if mismatches.is_empty() {
+                continue;
+            }
+            let trace = &result.traces[i];
+            let what = match &trace.error {
+                Some(e) => format!("network-error {}", e.kind),
+                None => "ok".to_string(),
+            };
+            println!("  fetch {i} (got {what}):");
+            for m in mismatches {
+                println!("    {m}");
+            }
+        }
+    }
+    for m in &malformed {
+        eprintln!("fetchsim: {m}");
+    }
+    println!("{passed} passed, {failed} failed");
+    if !malformed.is_empty() {
+        return Ok(ExitCode::from(2));
+    }
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn explain(args: &[String]) -> Result<ExitCode, String> {
+    let [file] = args else {
+        return Err("explain needs exactly one FILE".into());
+    };
+    let scenario = load(file).map_err(|e| e.to_string())?;
+    if !scenario.title.is_empty() {
+        println!("{}: {}", scenario.id, scenario.title);
+    } else {
+        println!("{}", scenario.id);
+    }
+    println!("client: {}", scenario.client.origin);
+    for (i, (spec, trace)) in scenario.fetches.iter().zip(scenario.run()).enumerate() {
+        println!();
+        println!(
+            "fetch {i} at {} ms: {} {} (mode {}, credentials {}, redirect {})",
+            spec.at_ms,
+            spec.request.method,
+            spec.request.url,
+            spec.request.mode,
+            spec.request.credentials,
+            spec.request.redirect
+        );
+        print!("{}", fetchsim::explain(&trace));
+    }
+    Ok(ExitCode::SUCCESS)
+}
