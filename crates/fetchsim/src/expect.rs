@@ -100,6 +100,7 @@ const REQUEST_FIELDS: &[&str] = &[
     "access_control_request_headers",
     "credentials",
     "headers",
+    "response",
 ];
 const ERROR_FIELDS: &[&str] = &["kind", "request", "spec", "message"];
 const STEP_FIELDS: &[&str] = &["step", "spec", "request", "result", "detail"];

@@ -8,29 +8,36 @@ use std::fmt::Write;
 /// · and their spec links, and the end (what script sees, or the error).
 pub fn explain(trace: &Trace) -> String {
     let mut out = String::new();
-    let mut shown = vec![false; trace.requests.len()];
+    // The first step about a request is its sending; the next one is about
+    // its response, so the response is shown just before it.
+    let mut seen = vec![0usize; trace.requests.len()];
     for step in &trace.steps {
-        if let Some(i) = step.request {
-            if let Some(r) = trace.requests.get(i) {
-                if !shown[i] {
-                    shown[i] = true;
-                    let kind = match r.kind {
-                        RequestKind::Preflight => "preflight",
-                        RequestKind::Main => "request",
-                    };
-                    let _ = writeln!(out, "  → [{i}] {kind}: {} {}", r.method, r.url);
-                    for (n, v) in &r.headers {
+        if let Some((i, r)) = step
+            .request
+            .and_then(|i| trace.requests.get(i).map(|r| (i, r)))
+        {
+            seen[i] += 1;
+            if seen[i] == 1 {
+                let kind = match r.kind {
+                    RequestKind::Preflight => "preflight",
+                    RequestKind::Main => "request",
+                };
+                let _ = writeln!(out, "  → [{i}] {kind}: {} {}", r.method, r.url);
+                for (n, v) in &r.headers {
+                    let _ = writeln!(out, "        {n}: {v}");
+                }
+                let creds = if r.credentials {
+                    "included"
+                } else {
+                    "not included"
+                };
+                let _ = writeln!(out, "        (credentials {creds})");
+            } else if seen[i] == 2 {
+                if let Some(res) = &r.response {
+                    let _ = writeln!(out, "  ← [{i}] {}", res.status);
+                    for (n, v) in &res.headers {
                         let _ = writeln!(out, "        {n}: {v}");
                     }
-                    let _ = writeln!(
-                        out,
-                        "        (credentials {})",
-                        if r.credentials {
-                            "included"
-                        } else {
-                            "not included"
-                        }
-                    );
                 }
             }
         }

@@ -11,7 +11,8 @@ use crate::cors::{cors_check, cors_exposed_header_names};
 use crate::error::{spec, ErrorKind, NetworkError};
 use crate::request::{self, BodySource, Client, Request, RequestInit};
 use crate::trace::{
-    Outcome, RequestKind, RequestRecord, ResponseRecord, ResponseType, Step, StepResult, Trace,
+    Outcome, ReceivedResponse, RequestKind, RequestRecord, ResponseRecord, ResponseType, Step,
+    StepResult, Trace,
 };
 use crate::Timestamp;
 use fetchsim_headers::{self as headers, access_control, isomorphic_decode, HeaderList};
@@ -653,6 +654,7 @@ impl Fetch {
             access_control_request_headers: get(b"access-control-request-headers"),
             credentials: include_credentials,
             headers: sorted,
+            response: None,
         };
         let index = self.requests.len();
         self.requests.push(record);
@@ -809,7 +811,19 @@ impl Fetch {
         received: Result<Received, String>,
     ) {
         let received = match received {
-            Ok(r) => r,
+            Ok(r) => {
+                if let Some(record) = self.requests.get_mut(ex.index) {
+                    record.response = Some(ReceivedResponse {
+                        status: r.status,
+                        headers: r
+                            .headers
+                            .iter()
+                            .map(|(n, v)| (lower(n), isomorphic_decode(v)))
+                            .collect(),
+                    });
+                }
+                r
+            }
             Err(e) => {
                 return self.fail(
                     cache,

@@ -54,7 +54,8 @@ pub use fetchsim_modes::{
 pub use http;
 pub use request::{BodyInit, BodySource, Client, DetailedBody, Duplex, Request, RequestInit};
 pub use trace::{
-    Outcome, RequestKind, RequestRecord, ResponseRecord, ResponseType, Step, StepResult, Trace,
+    Outcome, ReceivedResponse, RequestKind, RequestRecord, ResponseRecord, ResponseType, Step,
+    StepResult, Trace,
 };
 pub use url;
 

@@ -31,6 +31,9 @@ pub struct Scenario {
     pub notes: Option<String>,
     /// The page that calls `fetch()`.
     pub client: ClientSpec,
+    /// Browser settings the standard leaves to the browser.
+    #[serde(default, skip_serializing_if = "BrowserSpec::is_default")]
+    pub browser: BrowserSpec,
     /// The scripted servers.
     #[serde(default)]
     pub server: Vec<Route>,
@@ -47,6 +50,49 @@ pub struct ClientSpec {
     /// The referrer policy (default `strict-origin-when-cross-origin`).
     #[serde(default)]
     pub referrer_policy: ReferrerPolicy,
+}
+
+/// The scenario's `browser`: settings the standard leaves to the browser.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BrowserSpec {
+    /// Whether the browser keeps a CORS-preflight cache (default true).
+    #[serde(default = "yes")]
+    pub preflight_cache: bool,
+    /// The cap on `Access-Control-Max-Age`, in seconds (default 7200).
+    #[serde(default = "default_cap")]
+    pub max_age_cap: u64,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn default_cap() -> u64 {
+    crate::DEFAULT_MAX_AGE_CAP
+}
+
+impl Default for BrowserSpec {
+    fn default() -> Self {
+        BrowserSpec {
+            preflight_cache: true,
+            max_age_cap: crate::DEFAULT_MAX_AGE_CAP,
+        }
+    }
+}
+
+impl BrowserSpec {
+    fn is_default(&self) -> bool {
+        *self == BrowserSpec::default()
+    }
+
+    /// The fetch configuration these settings give.
+    pub fn config(&self) -> crate::FetchConfig {
+        crate::FetchConfig {
+            max_age_cap: self.max_age_cap,
+            preflight_cache: self.preflight_cache,
+        }
+    }
 }
 
 /// One fetch of a scenario.
@@ -245,6 +291,7 @@ impl Scenario {
     /// Run every fetch against one browser and the scenario's routes.
     pub fn run(&self) -> Vec<Trace> {
         let mut browser = Browser::new(self.client());
+        browser.config = self.browser.config();
         let mut routes = Routes::new(self.server.clone());
         self.fetches
             .iter()

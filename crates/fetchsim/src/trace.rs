@@ -81,6 +81,17 @@ pub struct RequestRecord {
     /// The header list as put on the wire (Fetch's part of it): lowercase
     /// names, sorted by name (stable), not combined.
     pub headers: Vec<(String, String)>,
+    /// What the server answered, or `None` when nothing came back.
+    pub response: Option<ReceivedResponse>,
+}
+
+/// A response as the server sent it (before any filtering).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ReceivedResponse {
+    /// The status code.
+    pub status: u16,
+    /// Every header, in the order received, names lowercased.
+    pub headers: Vec<(String, String)>,
 }
 
 /// How a step of the algorithm came out.
