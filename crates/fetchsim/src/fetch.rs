@@ -507,10 +507,12 @@ impl Fetch {
                         join_names(&unsafe_names.names, ",")
                     ));
                 }
-                format!(
-                    "{url} is cross-origin (or the request was tainted earlier) and {}",
-                    reasons.join(" and ")
-                )
+                let whose = if same_origin {
+                    format!("the request was tainted `cors` by an earlier hop, so {url} goes through CORS")
+                } else {
+                    format!("{url} is cross-origin")
+                };
+                format!("{whose} and {}", reasons.join(" and "))
             }
             _ => {
                 if tainting_before == ResponseTainting::Cors && same_origin {
