@@ -112,6 +112,65 @@ impl Origin {
         self.0.ascii_serialization()
     }
 
+    /// The host's [registrable domain](https://url.spec.whatwg.org/#host-registrable-domain)
+    /// (by the Public Suffix List): `None` for an opaque origin, an IP
+    /// address, or a host that is itself a public suffix (`localhost`, `test`).
+    pub fn registrable_domain(&self) -> Option<String> {
+        match &self.0 {
+            url::Origin::Tuple(_, url::Host::Domain(d), _) => {
+                let d = d.trim_end_matches('.');
+                psl::domain_str(d)
+                    .filter(|r| *r != d || d.contains('.'))
+                    .map(str::to_string)
+            }
+            _ => None,
+        }
+    }
+
+    /// [Schemelessly same site](https://html.spec.whatwg.org/multipage/browsers.html#schemelessly-same-site):
+    /// both opaque and same origin, or both tuples whose hosts have the same
+    /// registrable domain (or, without one, are the same host).
+    pub fn is_schemelessly_same_site(&self, other: &Origin) -> bool {
+        match (&self.0, &other.0) {
+            (url::Origin::Opaque(_), url::Origin::Opaque(_)) => self == other,
+            (url::Origin::Tuple(_, a, _), url::Origin::Tuple(_, b, _)) => {
+                match (self.registrable_domain(), other.registrable_domain()) {
+                    (Some(x), Some(y)) => x == y,
+                    _ => a == b,
+                }
+            }
+            _ => false,
+        }
+    }
+
+    /// [Same site](https://html.spec.whatwg.org/multipage/browsers.html#same-site):
+    /// both opaque and same origin, or both tuples with the same scheme that
+    /// are schemelessly same site.
+    pub fn is_same_site(&self, other: &Origin) -> bool {
+        match (&self.0, &other.0) {
+            (url::Origin::Opaque(_), url::Origin::Opaque(_)) => self == other,
+            (url::Origin::Tuple(s1, _, _), url::Origin::Tuple(s2, _, _)) => {
+                s1 == s2 && self.is_schemelessly_same_site(other)
+            }
+            _ => false,
+        }
+    }
+
+    /// The origin's [site](https://html.spec.whatwg.org/multipage/browsers.html#obtain-a-site),
+    /// serialized: `scheme://registrable-domain` (or the host when it has
+    /// none); an opaque origin is its own site, serialized `null`.
+    pub fn site(&self) -> String {
+        match &self.0 {
+            url::Origin::Tuple(scheme, host, _) => {
+                let h = self
+                    .registrable_domain()
+                    .unwrap_or_else(|| host.to_string());
+                format!("{scheme}://{h}")
+            }
+            url::Origin::Opaque(_) => "null".to_string(),
+        }
+    }
+
     /// The wrapped [`url::Origin`].
     pub fn as_url_origin(&self) -> &url::Origin {
         &self.0

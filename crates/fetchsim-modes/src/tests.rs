@@ -202,3 +202,160 @@ fn enums_round_trip_their_idl_strings() {
     assert_eq!(CredentialsMode::default(), CredentialsMode::SameOrigin);
     assert!("CORS".parse::<RequestMode>().is_err());
 }
+
+#[test]
+fn sites_and_registrable_domains() {
+    let o = |s: &str| Origin::parse(s).unwrap();
+    assert_eq!(
+        o("http://api.example.test").registrable_domain().as_deref(),
+        Some("example.test")
+    );
+    assert_eq!(
+        o("https://a.b.co.uk").registrable_domain().as_deref(),
+        Some("b.co.uk")
+    );
+    assert_eq!(o("http://localhost:8080").registrable_domain(), None);
+    assert_eq!(o("http://127.0.0.1").registrable_domain(), None);
+    assert!(o("http://app.example.test").is_same_site(&o("http://api.example.test:81")));
+    assert!(!o("http://app.example.test").is_same_site(&o("https://api.example.test")));
+    assert!(o("http://app.example.test").is_schemelessly_same_site(&o("https://api.example.test")));
+    assert!(!o("http://app.example.test").is_same_site(&o("http://other.test")));
+    assert!(
+        !o("http://a.github.io").is_same_site(&o("http://b.github.io")),
+        "github.io is a public suffix"
+    );
+    assert_eq!(
+        o("https://api.example.test:8443").site(),
+        "https://example.test"
+    );
+}
+
+#[test]
+fn redirect_taint_examples() {
+    let app = Origin::parse("http://app.example.test").unwrap();
+    let u = |s: &str| url(s);
+    let o = u("http://app.example.test/a");
+    let x = u("http://api.example.test/x");
+    let x2 = u("http://api.example.test/x2");
+    let y = u("http://other.test/y");
+    let s = u("http://api2.example.test/s");
+    assert_eq!(
+        redirect_taint(&app, &[o.clone(), o.clone(), x.clone()]),
+        RedirectTaint::SameOrigin
+    );
+    assert_eq!(
+        redirect_taint(&app, &[o.clone(), x.clone(), y.clone()]),
+        RedirectTaint::SameSite,
+        "x is same site with the request's origin, so leaving it is not cross-site"
+    );
+    assert_eq!(
+        redirect_taint(&app, &[y.clone(), u("http://third.test/")]),
+        RedirectTaint::CrossSite
+    );
+    assert_eq!(
+        redirect_taint(&app, &[o.clone(), x.clone(), o.clone()]),
+        RedirectTaint::SameSite
+    );
+    assert_eq!(
+        redirect_taint(&app, &[o.clone(), x.clone(), x2.clone()]),
+        RedirectTaint::SameOrigin
+    );
+    assert_eq!(
+        redirect_taint(&app, &[x.clone(), s.clone()]),
+        RedirectTaint::SameSite
+    );
+    assert_eq!(sec_fetch_site(&app, std::slice::from_ref(&o)), "same-origin");
+    assert_eq!(sec_fetch_site(&app, &[o.clone(), x.clone()]), "same-site");
+    assert_eq!(sec_fetch_site(&app, &[y.clone(), o.clone()]), "cross-site");
+}
+
+#[test]
+fn potentially_trustworthy_urls() {
+    for t in [
+        "https://a.test/",
+        "http://localhost:8080/",
+        "http://x.localhost/",
+        "http://127.0.0.2/",
+        "http://[::1]/",
+        "data:,x",
+        "about:blank",
+        "file:///x",
+    ] {
+        assert!(is_potentially_trustworthy_url(&url(t)), "{t}");
+    }
+    for f in [
+        "http://a.test/",
+        "http://10.0.0.1/",
+        "about:foo",
+        "ws://a.test/",
+    ] {
+        assert!(!is_potentially_trustworthy_url(&url(f)), "{f}");
+    }
+}
+
+#[test]
+fn corp_internal_check_rules() {
+    let app = Origin::parse("https://app.example.test").unwrap();
+    let api = url("https://api.example.test/x");
+    let other = url("https://other.test/x");
+    let http_api = url("http://api.example.test/x");
+    use EmbedderPolicy::*;
+    assert!(corp_internal_check(&app, UnsafeNone, None, &other, false));
+    assert!(!corp_internal_check(
+        &app,
+        UnsafeNone,
+        Some(b"same-origin"),
+        &api,
+        false
+    ));
+    assert!(corp_internal_check(
+        &app,
+        UnsafeNone,
+        Some(b"same-site"),
+        &api,
+        false
+    ));
+    assert!(!corp_internal_check(
+        &app,
+        UnsafeNone,
+        Some(b"same-site"),
+        &other,
+        false
+    ));
+    assert!(corp_internal_check(
+        &app,
+        UnsafeNone,
+        Some(b"same-site, same-origin"),
+        &other,
+        false
+    ));
+    assert!(corp_internal_check(
+        &app,
+        UnsafeNone,
+        Some(b"SAME-ORIGIN"),
+        &other,
+        false
+    ));
+    assert!(!corp_internal_check(&app, RequireCorp, None, &api, false));
+    assert!(corp_internal_check(
+        &app,
+        RequireCorp,
+        Some(b"cross-origin"),
+        &api,
+        false
+    ));
+    assert!(corp_internal_check(&app, Credentialless, None, &api, false));
+    assert!(!corp_internal_check(&app, Credentialless, None, &api, true));
+    let http_app = Origin::parse("http://app.example.test").unwrap();
+    assert!(
+        !corp_internal_check(&http_app, UnsafeNone, Some(b"same-site"), &api, false),
+        "http initiator, https response"
+    );
+    assert!(corp_internal_check(
+        &app,
+        UnsafeNone,
+        Some(b"same-site"),
+        &http_api,
+        false
+    ));
+}

@@ -71,9 +71,22 @@ impl Browser {
         self.now = self.now.max(t);
     }
 
-    /// Run one `fetch()` to its end over `transport`, and return its trace.
+    /// Run one `fetch()` from the browser's client to its end over
+    /// `transport`, and return its trace.
     pub fn fetch(&mut self, init: &RequestInit, transport: &mut impl Transport) -> Trace {
-        let mut fetch = Fetch::new(&self.client, init, &self.config);
+        let client = self.client.clone();
+        self.fetch_as(&client, init, transport)
+    }
+
+    /// Run one `fetch()` from another document of this browser (sharing its
+    /// preflight cache and clock).
+    pub fn fetch_as(
+        &mut self,
+        client: &Client,
+        init: &RequestInit,
+        transport: &mut impl Transport,
+    ) -> Trace {
+        let mut fetch = Fetch::new(client, init, &self.config);
         // A preflight and a request per hop, and the hops are bounded.
         let bound = 2 * (MAX_REDIRECTS as usize + 2);
         for _ in 0..bound {

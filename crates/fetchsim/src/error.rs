@@ -119,6 +119,8 @@ error_kinds! {
     InvalidLocation => "invalid-location", spec!("#concept-response-location-url");
     /// A redirect to a URL that is not HTTP(S).
     RedirectSchemeNotHttp => "redirect-scheme-not-http", spec!("#concept-http-redirect-fetch");
+    /// A redirect other than 303 of a request with a `ReadableStream` body.
+    StreamBodyRedirect => "stream-body-redirect", spec!("#concept-http-redirect-fetch");
     /// A redirect to a URL with credentials under CORS.
     RedirectContainsCredentials => "redirect-contains-credentials", spec!("#concept-http-redirect-fetch");
     /// Blocked by Cross-Origin-Resource-Policy.

@@ -99,6 +99,9 @@ const REQUEST_FIELDS: &[&str] = &[
     "access_control_request_method",
     "access_control_request_headers",
     "credentials",
+    "sec_fetch_site",
+    "sec_fetch_mode",
+    "sec_fetch_dest",
     "headers",
     "response",
 ];

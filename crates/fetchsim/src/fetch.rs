@@ -17,8 +17,9 @@ use crate::trace::{
 use crate::Timestamp;
 use fetchsim_headers::{self as headers, access_control, isomorphic_decode, HeaderList};
 use fetchsim_modes::{
-    include_credentials, is_blocked_due_to_bad_port, is_http_scheme, main_fetch_branch,
-    origin_header_value, url_includes_credentials, CredentialsMode, MainFetchBranch,
+    coep_allows_credentials, corp_internal_check, include_credentials, is_blocked_due_to_bad_port,
+    is_http_scheme, is_potentially_trustworthy_url, main_fetch_branch, origin_header_value,
+    sec_fetch_site, url_includes_credentials, CredentialsMode, EmbedderPolicy, MainFetchBranch,
     MainFetchInput, Origin, OriginHeaderInput, RedirectMode, RequestMode, ResponseTainting,
 };
 use std::fmt;
@@ -655,6 +656,9 @@ impl Fetch {
             access_control_request_method: get(b"access-control-request-method"),
             access_control_request_headers: get(b"access-control-request-headers"),
             credentials: include_credentials,
+            sec_fetch_site: get(b"sec-fetch-site"),
+            sec_fetch_mode: get(b"sec-fetch-mode"),
+            sec_fetch_dest: get(b"sec-fetch-dest"),
             headers: sorted,
             response: None,
         };
@@ -693,8 +697,10 @@ impl Fetch {
                 unsafe_names.join(&b","[..]),
             );
         }
-        // HTTP-network-or-cache fetch appends `Origin` (tainting is cors).
+        // HTTP-network-or-cache fetch appends `Origin` (tainting is cors),
+        // then the Fetch Metadata headers (mode `cors`).
         list.append(b"Origin".to_vec(), serialized.clone().into_bytes());
+        self.append_fetch_metadata(&mut list, RequestMode::Cors);
         let ex = self.new_exchange(RequestKind::Preflight, b"OPTIONS", list, false);
         self.step("cors-preflight-fetch", spec!("#cors-preflight-fetch-0"), Some(ex.index), StepResult::Info, format!(
             "Preflight: OPTIONS {} with Origin `{serialized}`, Access-Control-Request-Method `{}`{}, without credentials.",
@@ -723,7 +729,23 @@ impl Fetch {
         if let Some(v) = &origin_value {
             list.append(b"Origin".to_vec(), v.clone().into_bytes());
         }
-        let creds = include_credentials(req.credentials, req.tainting);
+        let mode = req.mode;
+        let mut creds = include_credentials(req.credentials, req.tainting);
+        if creds
+            && !coep_allows_credentials(
+                req.mode,
+                self.client.embedder_policy,
+                &req.origin,
+                req.current_url(),
+                req.redirect_taint(),
+            )
+        {
+            creds = false;
+            self.step("http-network-or-cache-fetch", spec!("#cross-origin-embedder-policy-allows-credentials"), None, StepResult::Info,
+                "The document's Cross-Origin-Embedder-Policy is `credentialless`: a no-cors request to another origin goes without credentials.".into());
+        }
+        self.append_fetch_metadata(&mut list, mode);
+        let req = self.req();
         let (credentials_mode, tainting) = (req.credentials, req.tainting);
         let method = req.method.clone();
         let ex = self.new_exchange(RequestKind::Main, &method, list, creds);
@@ -735,6 +757,27 @@ impl Fetch {
             if creds { "included" } else { "not included" },
         ));
         self.state = State::Awaiting(ex);
+    }
+
+    /// [Append the Fetch metadata headers](https://w3c.github.io/webappsec-fetch-metadata/#abstract-opdef-append-the-fetch-metadata-headers-for-a-request)
+    /// (`Sec-Fetch-Dest`, `-Mode`, `-Site`), when the request's URL is
+    /// potentially trustworthy.
+    fn append_fetch_metadata(&self, list: &mut HeaderList, mode: RequestMode) {
+        let req = self.req();
+        if !is_potentially_trustworthy_url(&req.url_list[0]) {
+            return;
+        }
+        list.set(b"Sec-Fetch-Dest".to_vec(), b"empty".to_vec());
+        list.set(
+            b"Sec-Fetch-Mode".to_vec(),
+            mode.as_str().as_bytes().to_vec(),
+        );
+        list.set(
+            b"Sec-Fetch-Site".to_vec(),
+            sec_fetch_site(&req.origin, &req.url_list)
+                .as_bytes()
+                .to_vec(),
+        );
     }
 
     /// Scheme fetch of a `data:` URL: a basic 200 response with its MIME type.
@@ -1016,6 +1059,43 @@ impl Fetch {
                 ),
             );
         }
+        if req.tainting == ResponseTainting::Opaque {
+            let corp = res.headers.get(b"cross-origin-resource-policy");
+            let policy = self.client.embedder_policy;
+            let allowed = |p: EmbedderPolicy| {
+                corp_internal_check(
+                    &req.origin,
+                    p,
+                    corp.as_deref(),
+                    &ex.url,
+                    ex.include_credentials,
+                )
+            };
+            let shown = corp.as_ref().map(|v| isomorphic_decode(v));
+            if !allowed(EmbedderPolicy::UnsafeNone) || !allowed(policy) {
+                let why = match &shown {
+                    Some(v) => format!("Cross-Origin-Resource-Policy `{v}`"),
+                    None => format!("no Cross-Origin-Resource-Policy, which the document's embedder policy `{}` treats as `same-origin`", embedder_policy_name(policy)),
+                };
+                return self.fail(cache, ErrorKind::CorpBlocked, i, format!(
+                    "The no-cors response from {url} has {why}, which blocks {} from reading it; send `Cross-Origin-Resource-Policy: cross-origin` (or `same-site` when the sites match).",
+                    req.origin.serialize()
+                ));
+            }
+            self.step(
+                "cross-origin-resource-policy-check",
+                spec!("#cross-origin-resource-policy-check"),
+                i,
+                StepResult::Pass,
+                match shown {
+                    Some(v) => {
+                        format!("Cross-Origin-Resource-Policy `{v}` allows the no-cors response.")
+                    }
+                    None => "No Cross-Origin-Resource-Policy restricts the no-cors response."
+                        .to_string(),
+                },
+            );
+        }
         if is_redirect_status(res.status) {
             match req.redirect {
                 RedirectMode::Error => {
@@ -1124,7 +1204,7 @@ impl Fetch {
             return true;
         }
         if status != 303 && req.body == Some(BodySource::Stream) {
-            self.fail(cache, ErrorKind::RedirectModeError, i, format!(
+            self.fail(cache, ErrorKind::StreamBodyRedirect, i, format!(
                 "A {status} redirect would resend a ReadableStream body, which cannot be replayed; only 303 (which drops the body) is followed."
             ));
             return true;
@@ -1241,6 +1321,14 @@ impl Fetch {
             url,
             headers: visible,
         });
+    }
+}
+
+fn embedder_policy_name(p: EmbedderPolicy) -> &'static str {
+    match p {
+        EmbedderPolicy::UnsafeNone => "unsafe-none",
+        EmbedderPolicy::RequireCorp => "require-corp",
+        EmbedderPolicy::Credentialless => "credentialless",
     }
 }
 

@@ -49,7 +49,8 @@ pub use fetch::{
 pub use fetchsim_headers as headers;
 pub use fetchsim_modes as modes;
 pub use fetchsim_modes::{
-    CacheMode, CredentialsMode, Origin, RedirectMode, ReferrerPolicy, RequestMode, ResponseTainting,
+    CacheMode, CredentialsMode, EmbedderPolicy, Origin, RedirectMode, RedirectTaint,
+    ReferrerPolicy, RequestMode, ResponseTainting,
 };
 pub use http;
 pub use request::{BodyInit, BodySource, Client, DetailedBody, Duplex, Request, RequestInit};

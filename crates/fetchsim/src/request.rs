@@ -6,38 +6,50 @@ use crate::error::{ErrorKind, NetworkError};
 use crate::trace::{Step, StepResult};
 use fetchsim_headers::{self as headers, HeaderList};
 use fetchsim_modes::{
-    url_includes_credentials, CacheMode, CredentialsMode, Origin, RedirectMode, ReferrerPolicy,
-    RequestMode, ResponseTainting,
+    redirect_taint, url_includes_credentials, CacheMode, CredentialsMode, EmbedderPolicy, Origin,
+    RedirectMode, RedirectTaint, ReferrerPolicy, RequestMode, ResponseTainting,
 };
 use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::error::spec;
 
-/// The page that calls `fetch()`: its origin and referrer policy (the parts
-/// of an environment settings object that CORS looks at).
+/// The page that calls `fetch()`: the parts of its environment settings
+/// object that CORS looks at.
 #[derive(Clone, Debug)]
 pub struct Client {
     /// The document's origin (opaque for a sandboxed document).
     pub origin: Origin,
     /// The document's referrer policy.
     pub referrer_policy: ReferrerPolicy,
+    /// The document's embedder policy (`Cross-Origin-Embedder-Policy`).
+    pub embedder_policy: EmbedderPolicy,
+    /// The top-level site of the document's browsing context, serialized
+    /// (`scheme://registrable-domain`); `None` for a top-level document,
+    /// whose top-level site is its own origin's site.
+    pub top_level_site: Option<String>,
 }
 
 impl Client {
-    /// A client with the given origin and the default referrer policy.
+    /// A top-level document with the given origin and default policies.
     pub fn new(origin: Origin) -> Self {
         Client {
             origin,
             referrer_policy: ReferrerPolicy::default(),
+            embedder_policy: EmbedderPolicy::default(),
+            top_level_site: None,
         }
     }
 
     /// The [network partition key](https://fetch.spec.whatwg.org/#request-determine-the-network-partition-key)
-    /// of the client's fetches: its top-level site, here the client's own
-    /// serialized origin (a top-level document).
+    /// of the client's fetches: its top-level site (an opaque origin is a
+    /// site of its own, distinct from every other).
     pub fn partition_key(&self) -> String {
-        self.origin.serialize()
+        match &self.top_level_site {
+            Some(site) => site.clone(),
+            None if self.origin.is_opaque() => format!("{:?}", self.origin.as_url_origin()),
+            None => self.origin.site(),
+        }
     }
 }
 
@@ -223,14 +235,14 @@ impl Request {
             .expect("a request's URL list is never empty")
     }
 
-    /// Whether the request is [redirect-tainted](https://fetch.spec.whatwg.org/#concept-request-tainted-origin)
-    /// (its redirect-taint is not `same-origin`): some hop went from a URL
-    /// whose origin differs from both the next URL's and the request's origin.
+    /// The request's [redirect-taint](https://fetch.spec.whatwg.org/#concept-request-tainted-origin).
+    pub fn redirect_taint(&self) -> RedirectTaint {
+        redirect_taint(&self.origin, &self.url_list)
+    }
+
+    /// Whether the redirect-taint is not `same-origin`.
     pub fn is_redirect_tainted(&self) -> bool {
-        self.url_list.windows(2).any(|pair| {
-            let last = Origin::of_url(&pair[0]);
-            !last.is_same_origin_with_url(&pair[1]) && !self.origin.is_same_origin(&last)
-        })
+        self.redirect_taint() != RedirectTaint::SameOrigin
     }
 
     /// [Serializing a request origin](https://fetch.spec.whatwg.org/#serializing-a-request-origin):

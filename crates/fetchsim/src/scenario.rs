@@ -7,6 +7,7 @@ use crate::expect::{self, Mismatch};
 use crate::request::{Client, RequestInit};
 use crate::trace::Trace;
 use crate::{Origin, ReferrerPolicy, Timestamp};
+use fetchsim_modes::EmbedderPolicy;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::path::Path;
@@ -50,6 +51,44 @@ pub struct ClientSpec {
     /// The referrer policy (default `strict-origin-when-cross-origin`).
     #[serde(default)]
     pub referrer_policy: ReferrerPolicy,
+    /// The document's `Cross-Origin-Embedder-Policy` (default `unsafe-none`).
+    #[serde(default, skip_serializing_if = "is_default_coep")]
+    pub coep: EmbedderPolicy,
+    /// The top-level site (`scheme://registrable-domain`) when the document
+    /// is embedded in another site; it keys the preflight cache.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub top_level_site: Option<String>,
+}
+
+fn is_default_coep(p: &EmbedderPolicy) -> bool {
+    *p == EmbedderPolicy::UnsafeNone
+}
+
+impl ClientSpec {
+    /// The client these settings describe (a new opaque origin for `null`).
+    pub fn to_client(&self) -> Client {
+        let origin = Origin::parse(&self.origin).unwrap_or_else(|_| Origin::new_opaque());
+        Client {
+            origin,
+            referrer_policy: self.referrer_policy,
+            embedder_policy: self.coep,
+            top_level_site: self.top_level_site.clone(),
+        }
+    }
+
+    fn validate(&self, path: &str) -> Result<(), (String, String)> {
+        Origin::parse(&self.origin).map_err(|e| (format!("{path}.origin"), e.reason))?;
+        if let Some(site) = &self.top_level_site {
+            let ok = Origin::parse(site).map(|o| !o.is_opaque()).unwrap_or(false);
+            if !ok {
+                return Err((
+                    format!("{path}.top_level_site"),
+                    format!("`{site}` is not a site like `https://example.test`"),
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The scenario's `browser`: settings the standard leaves to the browser.
@@ -102,6 +141,10 @@ pub struct FetchSpec {
     /// When the fetch starts on the virtual clock (ms; never decreasing).
     #[serde(default)]
     pub at_ms: u64,
+    /// Another document of the same browser makes this fetch (it shares
+    /// the preflight cache, keyed by its own top-level site and origin).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<ClientSpec>,
     /// What script passes to `fetch()`.
     pub request: RequestInit,
     /// The expected trace (fields left out are not checked).
@@ -210,7 +253,7 @@ impl Scenario {
         if self.id.trim().is_empty() {
             return Err(("id".into(), "must not be empty".into()));
         }
-        Origin::parse(&self.client.origin).map_err(|e| ("client.origin".into(), e.reason))?;
+        self.client.validate("client")?;
         for (i, route) in self.server.iter().enumerate() {
             let url = url::Url::parse(&route.url).map_err(|e| {
                 (
@@ -272,6 +315,9 @@ impl Scenario {
                 ));
             }
             last = f.at_ms;
+            if let Some(c) = &f.client {
+                c.validate(&format!("fetches[{i}].client"))?;
+            }
             if let Some(e) = &f.expect {
                 expect::validate(e).map_err(|(p, r)| (format!("fetches[{i}].{p}"), r))?;
             }
@@ -281,11 +327,7 @@ impl Scenario {
 
     /// The client of the scenario.
     pub fn client(&self) -> Client {
-        let origin = Origin::parse(&self.client.origin).unwrap_or_else(|_| Origin::new_opaque());
-        Client {
-            origin,
-            referrer_policy: self.client.referrer_policy,
-        }
+        self.client.to_client()
     }
 
     /// Run every fetch against one browser and the scenario's routes.
@@ -297,7 +339,10 @@ impl Scenario {
             .iter()
             .map(|f| {
                 browser.advance_to(Timestamp(f.at_ms));
-                browser.fetch(&f.request, &mut routes)
+                match &f.client {
+                    Some(c) => browser.fetch_as(&c.to_client(), &f.request, &mut routes),
+                    None => browser.fetch(&f.request, &mut routes),
+                }
             })
             .collect()
     }

@@ -78,6 +78,12 @@ pub struct RequestRecord {
     pub access_control_request_headers: Option<String>,
     /// Whether the browser attaches credentials (cookies, HTTP auth).
     pub credentials: bool,
+    /// The `Sec-Fetch-Site` header, or `None` (only on potentially trustworthy URLs).
+    pub sec_fetch_site: Option<String>,
+    /// The `Sec-Fetch-Mode` header, or `None`.
+    pub sec_fetch_mode: Option<String>,
+    /// The `Sec-Fetch-Dest` header, or `None`.
+    pub sec_fetch_dest: Option<String>,
     /// The header list as put on the wire (Fetch's part of it): lowercase
     /// names, sorted by name (stable), not combined.
     pub headers: Vec<(String, String)>,
