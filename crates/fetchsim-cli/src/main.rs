@@ -1,6 +1,7 @@
 //! `fetchsim`: simulate, check and explain CORS scenarios.
 
 use fetchsim::scenario::{collect_files, Format, Scenario, ScenarioError};
+use fetchsim::Profile;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -16,6 +17,10 @@ USAGE:
     fetchsim explain FILE         tell each fetch step by step, with spec links
     fetchsim help                 this text
 
+OPTIONS (simulate, check, explain):
+    --profile P                   simulate browser P instead of each scenario's profile:
+                                  spec, chromium, firefox or webkit
+
 Scenario files are .toml or .json (format: docs/scenario-format.md).
 Exit status: 0 ok, 1 a check failed, 2 malformed input or usage.";
 
@@ -25,7 +30,15 @@ fn main() -> ExitCode {
         eprintln!("{USAGE}");
         return ExitCode::from(2);
     };
-    let rest = &args[1..];
+    let (rest, profile) = match take_profile(&args[1..]) {
+        Ok(r) => r,
+        Err(message) => {
+            eprintln!("fetchsim: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    PROFILE.with(|p| p.set(profile));
+    let rest = &rest[..];
     let result = match cmd.as_str() {
         "simulate" => simulate(rest),
         "check" => check(rest),
@@ -49,7 +62,43 @@ fn main() -> ExitCode {
     }
 }
 
+thread_local! {
+    static PROFILE: std::cell::Cell<Option<Profile>> = const { std::cell::Cell::new(None) };
+}
+
+/// Remove `--profile P` from the arguments.
+fn take_profile(args: &[String]) -> Result<(Vec<String>, Option<Profile>), String> {
+    let mut rest = Vec::new();
+    let mut profile = None;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if a == "--profile" {
+            let v = it
+                .next()
+                .ok_or("--profile needs a value: spec, chromium, firefox or webkit")?;
+            profile = Some(v.parse::<Profile>()?);
+        } else if let Some(v) = a.strip_prefix("--profile=") {
+            profile = Some(v.parse::<Profile>()?);
+        } else {
+            rest.push(a.clone());
+        }
+    }
+    Ok((rest, profile))
+}
+
+/// Apply `--profile` to a loaded scenario.
+fn with_profile(mut s: Scenario) -> Scenario {
+    if let Some(p) = PROFILE.with(|p| p.get()) {
+        s.profile = p;
+    }
+    s
+}
+
 fn load(arg: &str) -> Result<Scenario, ScenarioError> {
+    load_raw(arg).map(with_profile)
+}
+
+fn load_raw(arg: &str) -> Result<Scenario, ScenarioError> {
     if arg == "-" {
         let mut text = String::new();
         io::stdin()
@@ -118,7 +167,7 @@ fn check(args: &[String]) -> Result<ExitCode, String> {
     let mut malformed = Vec::new();
     for path in &paths {
         let scenario = match Scenario::from_file(path) {
-            Ok(s) => s,
+            Ok(s) => with_profile(s),
             Err(e) => {
                 malformed.push(e.to_string());
                 continue;

@@ -264,7 +264,10 @@ fn redirect_taint_examples() {
         redirect_taint(&app, &[x.clone(), s.clone()]),
         RedirectTaint::SameSite
     );
-    assert_eq!(sec_fetch_site(&app, std::slice::from_ref(&o)), "same-origin");
+    assert_eq!(
+        sec_fetch_site(&app, std::slice::from_ref(&o)),
+        "same-origin"
+    );
     assert_eq!(sec_fetch_site(&app, &[o.clone(), x.clone()]), "same-site");
     assert_eq!(sec_fetch_site(&app, &[y.clone(), o.clone()]), "cross-site");
 }

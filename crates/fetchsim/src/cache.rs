@@ -121,10 +121,25 @@ impl PreflightCache {
     /// seconds after it was first stored, as the standard reads
     /// (`#concept-cache`: "removed after max-age seconds have passed since
     /// storing the entry"). Chromium and Firefox restart the lifetime instead.
-    pub fn store_method(&mut self, k: &CacheKey<'_>, method: &str, max_age: u64, now: Timestamp) {
+    ///
+    /// With `restart`, an update also restarts the entry's lifetime at `now`
+    /// (what browsers do).
+    pub fn store_method(
+        &mut self,
+        k: &CacheKey<'_>,
+        method: &str,
+        max_age: u64,
+        now: Timestamp,
+        restart: bool,
+    ) {
         self.purge(now);
         match self.method_entry(k, method, now) {
-            Some(i) => self.entries[i].max_age = max_age,
+            Some(i) => {
+                self.entries[i].max_age = max_age;
+                if restart {
+                    self.entries[i].stored_at = now;
+                }
+            }
             None => self
                 .entries
                 .push(Self::entry(k, Some(method), None, max_age, now)),
@@ -138,10 +153,16 @@ impl PreflightCache {
         name: &str,
         max_age: u64,
         now: Timestamp,
+        restart: bool,
     ) {
         self.purge(now);
         match self.header_entry(k, name, now) {
-            Some(i) => self.entries[i].max_age = max_age,
+            Some(i) => {
+                self.entries[i].max_age = max_age;
+                if restart {
+                    self.entries[i].stored_at = now;
+                }
+            }
             None => self
                 .entries
                 .push(Self::entry(k, None, Some(name), max_age, now)),
@@ -191,10 +212,10 @@ mod tests {
     #[test]
     fn entries_expire_after_max_age_on_the_virtual_clock() {
         let mut c = PreflightCache::new();
-        c.store_method(&key(false), "PUT", 5, Timestamp(0));
+        c.store_method(&key(false), "PUT", 5, Timestamp(0), false);
         assert!(c.method_match(&key(false), "PUT", Timestamp(4999)));
         assert!(!c.method_match(&key(false), "PUT", Timestamp(5000)));
-        c.store_method(&key(false), "PUT", 0, Timestamp(0));
+        c.store_method(&key(false), "PUT", 0, Timestamp(0), false);
         assert!(
             !c.method_match(&key(false), "PUT", Timestamp(0)),
             "max-age 0 expires at once"
@@ -204,12 +225,12 @@ mod tests {
     #[test]
     fn credentials_and_wildcards() {
         let mut c = PreflightCache::new();
-        c.store_method(&key(false), "PUT", 10, Timestamp(0));
+        c.store_method(&key(false), "PUT", 10, Timestamp(0), false);
         assert!(
             !c.method_match(&key(true), "PUT", Timestamp(1)),
             "uncredentialed entry does not serve include"
         );
-        c.store_method(&key(true), "DELETE", 10, Timestamp(0));
+        c.store_method(&key(true), "DELETE", 10, Timestamp(0), false);
         assert!(
             c.method_match(&key(false), "DELETE", Timestamp(1)),
             "credentialed entry serves everyone"
@@ -218,10 +239,10 @@ mod tests {
             !c.method_match(&key(false), "put", Timestamp(1)),
             "methods are byte-exact"
         );
-        c.store_header_name(&key(false), "*", 10, Timestamp(0));
+        c.store_header_name(&key(false), "*", 10, Timestamp(0), false);
         assert!(c.header_match(&key(false), "x-foo", Timestamp(1)));
         assert!(!c.header_match(&key(false), "Authorization", Timestamp(1)));
-        c.store_header_name(&key(false), "X-Foo", 10, Timestamp(0));
+        c.store_header_name(&key(false), "X-Foo", 10, Timestamp(0), false);
         assert_eq!(
             c.entries(Timestamp(1)).count(),
             3,
@@ -232,8 +253,8 @@ mod tests {
     #[test]
     fn update_instead_of_duplicate_and_clear() {
         let mut c = PreflightCache::new();
-        c.store_method(&key(false), "PUT", 5, Timestamp(0));
-        c.store_method(&key(false), "PUT", 10, Timestamp(4000));
+        c.store_method(&key(false), "PUT", 5, Timestamp(0), false);
+        c.store_method(&key(false), "PUT", 10, Timestamp(4000), false);
         assert_eq!(c.entries(Timestamp(4000)).count(), 1);
         assert!(
             c.method_match(&key(false), "PUT", Timestamp(9999)),

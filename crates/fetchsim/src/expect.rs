@@ -89,7 +89,10 @@ fn walk(expected: &Value, actual: &Value, path: String, out: &mut Vec<Mismatch>)
     }
 }
 
-const TRACE_FIELDS: &[&str] = &["outcome", "response", "requests", "error", "steps"];
+const TRACE_FIELDS: &[&str] = &[
+    "outcome", "response", "requests", "error", "steps", "warnings",
+];
+const WARNING_FIELDS: &[&str] = &["kind", "spec", "message"];
 const RESPONSE_FIELDS: &[&str] = &["type", "status", "redirected", "url", "headers"];
 const REQUEST_FIELDS: &[&str] = &[
     "kind",
@@ -118,11 +121,11 @@ pub fn validate(expect: &Value) -> Result<(), (String, String)> {
         match key.as_str() {
             "response" => fields(value, RESPONSE_FIELDS, &path)?,
             "error" => fields(value, ERROR_FIELDS, &path)?,
-            "requests" | "steps" => {
-                let allowed = if key == "requests" {
-                    REQUEST_FIELDS
-                } else {
-                    STEP_FIELDS
+            "requests" | "steps" | "warnings" => {
+                let allowed = match key.as_str() {
+                    "requests" => REQUEST_FIELDS,
+                    "steps" => STEP_FIELDS,
+                    _ => WARNING_FIELDS,
                 };
                 let items = value
                     .as_array()

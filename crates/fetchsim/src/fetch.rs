@@ -9,7 +9,9 @@
 use crate::cache::{CacheKey, PreflightCache};
 use crate::cors::{cors_check, cors_exposed_header_names};
 use crate::error::{spec, ErrorKind, NetworkError};
+use crate::profile::{CacheStore, MaxAgeRule, Profile, ProfileRules};
 use crate::request::{self, BodySource, Client, Request, RequestInit};
+use crate::trace::Warning;
 use crate::trace::{
     Outcome, ReceivedResponse, RequestKind, RequestRecord, ResponseRecord, ResponseType, Step,
     StepResult, Trace,
@@ -39,8 +41,10 @@ pub const MAX_REDIRECTS: u32 = 20;
 /// Browser settings a fetch depends on that the standard leaves to the browser.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FetchConfig {
-    /// The cap on `Access-Control-Max-Age`, in seconds.
-    pub max_age_cap: u64,
+    /// Whose behaviour to simulate.
+    pub profile: Profile,
+    /// The cap on `Access-Control-Max-Age`, in seconds, instead of the profile's.
+    pub max_age_cap: Option<u64>,
     /// Whether the browser has a preflight cache (step 8 of the CORS-preflight fetch).
     pub preflight_cache: bool,
 }
@@ -48,9 +52,29 @@ pub struct FetchConfig {
 impl Default for FetchConfig {
     fn default() -> Self {
         FetchConfig {
-            max_age_cap: DEFAULT_MAX_AGE_CAP,
+            profile: Profile::Spec,
+            max_age_cap: None,
             preflight_cache: true,
         }
+    }
+}
+
+impl FetchConfig {
+    /// The default settings of a profile.
+    pub fn for_profile(profile: Profile) -> Self {
+        FetchConfig {
+            profile,
+            ..FetchConfig::default()
+        }
+    }
+
+    /// The rules in force: the profile's, with the max-age cap overridden.
+    pub fn rules(&self) -> ProfileRules {
+        let mut rules = self.profile.rules();
+        if let Some(cap) = self.max_age_cap {
+            rules.max_age_cap = cap;
+        }
+        rules
     }
 }
 
@@ -149,6 +173,7 @@ pub struct Fetch {
     requests: Vec<RequestRecord>,
     steps: Vec<Step>,
     result: Option<Result<ResponseRecord, NetworkError>>,
+    warnings: Vec<Warning>,
     next_id: u32,
     preflight_path: bool,
 }
@@ -193,6 +218,7 @@ impl Fetch {
             requests: Vec::new(),
             steps,
             result: None,
+            warnings: Vec::new(),
             next_id: 0,
             preflight_path: false,
         };
@@ -329,6 +355,7 @@ impl Fetch {
             requests: self.requests.clone(),
             error,
             steps: self.steps.clone(),
+            warnings: self.warnings.clone(),
         }
     }
 
@@ -401,6 +428,14 @@ impl Fetch {
         }
         self.result = Some(Err(NetworkError::new(kind, request, message)));
         self.state = State::Done;
+    }
+
+    fn warn(&mut self, kind: &'static str, anchor: &'static str, message: String) {
+        self.warnings.push(Warning {
+            kind,
+            spec: anchor,
+            message,
+        });
     }
 
     fn finish(&mut self, response: ResponseRecord) {
@@ -962,9 +997,21 @@ impl Fetch {
                 "Method `{method}` is not in the preflight response's Access-Control-Allow-Methods{hint}; send `Access-Control-Allow-Methods: {method}` on the OPTIONS response to {url}."
             ));
         }
+        let rules = self.config.rules();
         for (name, _) in req.headers.iter() {
             if headers::request::is_cors_non_wildcard_request_header_name(name) && !listed(name) {
                 let n = lower(name);
+                if rules.authorization_covered_by_wildcard && star_headers && !include {
+                    self.warn(
+                        "authorization-covered-by-wildcard",
+                        spec!("#cors-non-wildcard-request-header-name"),
+                        format!(
+                            "`{n}` is allowed only through `Access-Control-Allow-Headers: *`; {} allows it with a deprecation warning, but the standard (and future browsers) do not: list `{n}` by name on the OPTIONS response to {url}.",
+                            self.config.profile
+                        ),
+                    );
+                    continue;
+                }
                 return self.fail(cache, ErrorKind::HeaderDisallowedByPreflightResponse, i, format!(
                     "Request header `{n}` is not in the preflight response's Access-Control-Allow-Headers{}; send `Access-Control-Allow-Headers: {n}` on the OPTIONS response to {url}.",
                     if star_headers { " (`*` never covers `authorization`; it must be listed by name)" } else { "" }
@@ -982,9 +1029,21 @@ impl Fetch {
                 ));
             }
         }
-        let max_age = match access_control::max_age(&res.headers) {
-            Ok(Some(n)) => n.min(self.config.max_age_cap),
-            Ok(None) | Err(_) => DEFAULT_MAX_AGE,
+        let max_age = match max_age_for(&res.headers, rules) {
+            Some(n) => n,
+            None => {
+                self.step(
+                    "preflight-cache",
+                    spec!("#cors-preflight-fetch-0"),
+                    i,
+                    StepResult::Info,
+                    format!(
+                        "{} does not cache a preflight whose Access-Control-Max-Age is invalid.",
+                        self.config.profile
+                    ),
+                );
+                0
+            }
         };
         self.step(
             "cors-preflight-fetch",
@@ -1008,11 +1067,15 @@ impl Fetch {
                 url: &url,
                 include,
             };
+            if rules.cache_store == CacheStore::ReplaceWholesale {
+                cache.clear(&k);
+            }
+            let restart = rules.cache_store != CacheStore::Spec;
             for m in &methods {
-                cache.store_method(&k, &isomorphic_decode(m), max_age, now);
+                cache.store_method(&k, &isomorphic_decode(m), max_age, now, restart);
             }
             for h in &header_names {
-                cache.store_header_name(&k, &isomorphic_decode(h), max_age, now);
+                cache.store_header_name(&k, &isomorphic_decode(h), max_age, now, restart);
             }
             if !methods.is_empty() || !header_names.is_empty() {
                 self.step(
@@ -1322,6 +1385,28 @@ impl Fetch {
             headers: visible,
         });
     }
+}
+
+/// The max-age a preflight response gives under `rules` (step 7 of the
+/// [CORS-preflight fetch](https://fetch.spec.whatwg.org/#cors-preflight-fetch-0)),
+/// capped; `None` when the profile does not cache it at all.
+fn max_age_for(headers: &HeaderList, rules: ProfileRules) -> Option<u64> {
+    let parsed = access_control::max_age(headers);
+    let value = match (parsed, rules.max_age) {
+        (Ok(Some(n)), _) => n,
+        (Ok(None), _) => DEFAULT_MAX_AGE,
+        (Err(_), MaxAgeRule::Spec) => DEFAULT_MAX_AGE,
+        (Err(_), MaxAgeRule::InvalidIsNotCached) => return None,
+        (Err(_), MaxAgeRule::NegativeIsZero) => {
+            let raw = headers.get(b"access-control-max-age").unwrap_or_default();
+            let raw = isomorphic_decode(&raw);
+            match raw.trim().parse::<i64>() {
+                Ok(n) if n < 0 => 0,
+                _ => DEFAULT_MAX_AGE,
+            }
+        }
+    };
+    Some(value.min(rules.max_age_cap))
 }
 
 fn embedder_policy_name(p: EmbedderPolicy) -> &'static str {

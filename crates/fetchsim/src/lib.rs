@@ -34,6 +34,7 @@ mod error;
 pub mod expect;
 mod explain;
 mod fetch;
+mod profile;
 mod request;
 pub mod scenario;
 mod trace;
@@ -53,10 +54,11 @@ pub use fetchsim_modes::{
     ReferrerPolicy, RequestMode, ResponseTainting,
 };
 pub use http;
+pub use profile::{CacheStore, MaxAgeRule, Profile, ProfileRules};
 pub use request::{BodyInit, BodySource, Client, DetailedBody, Duplex, Request, RequestInit};
 pub use trace::{
     Outcome, ReceivedResponse, RequestKind, RequestRecord, ResponseRecord, ResponseType, Step,
-    StepResult, Trace,
+    StepResult, Trace, Warning,
 };
 pub use url;
 

@@ -6,7 +6,7 @@ use crate::browser::{Browser, Route, Routes};
 use crate::expect::{self, Mismatch};
 use crate::request::{Client, RequestInit};
 use crate::trace::Trace;
-use crate::{Origin, ReferrerPolicy, Timestamp};
+use crate::{Origin, Profile, ReferrerPolicy, Timestamp};
 use fetchsim_modes::EmbedderPolicy;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -32,6 +32,9 @@ pub struct Scenario {
     pub notes: Option<String>,
     /// The page that calls `fetch()`.
     pub client: ClientSpec,
+    /// Whose behaviour to simulate (default `spec`).
+    #[serde(default, skip_serializing_if = "is_spec")]
+    pub profile: Profile,
     /// Browser settings the standard leaves to the browser.
     #[serde(default, skip_serializing_if = "BrowserSpec::is_default")]
     pub browser: BrowserSpec,
@@ -58,6 +61,10 @@ pub struct ClientSpec {
     /// is embedded in another site; it keys the preflight cache.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub top_level_site: Option<String>,
+}
+
+fn is_spec(p: &Profile) -> bool {
+    *p == Profile::Spec
 }
 
 fn is_default_coep(p: &EmbedderPolicy) -> bool {
@@ -98,24 +105,21 @@ pub struct BrowserSpec {
     /// Whether the browser keeps a CORS-preflight cache (default true).
     #[serde(default = "yes")]
     pub preflight_cache: bool,
-    /// The cap on `Access-Control-Max-Age`, in seconds (default 7200).
-    #[serde(default = "default_cap")]
-    pub max_age_cap: u64,
+    /// The cap on `Access-Control-Max-Age`, in seconds (default: the
+    /// profile's; 7200 for `spec`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_age_cap: Option<u64>,
 }
 
 fn yes() -> bool {
     true
 }
 
-fn default_cap() -> u64 {
-    crate::DEFAULT_MAX_AGE_CAP
-}
-
 impl Default for BrowserSpec {
     fn default() -> Self {
         BrowserSpec {
             preflight_cache: true,
-            max_age_cap: crate::DEFAULT_MAX_AGE_CAP,
+            max_age_cap: None,
         }
     }
 }
@@ -125,9 +129,10 @@ impl BrowserSpec {
         *self == BrowserSpec::default()
     }
 
-    /// The fetch configuration these settings give.
-    pub fn config(&self) -> crate::FetchConfig {
+    /// The fetch configuration these settings give under `profile`.
+    pub fn config(&self, profile: Profile) -> crate::FetchConfig {
         crate::FetchConfig {
+            profile,
             max_age_cap: self.max_age_cap,
             preflight_cache: self.preflight_cache,
         }
@@ -333,7 +338,7 @@ impl Scenario {
     /// Run every fetch against one browser and the scenario's routes.
     pub fn run(&self) -> Vec<Trace> {
         let mut browser = Browser::new(self.client());
-        browser.config = self.browser.config();
+        browser.config = self.browser.config(self.profile);
         let mut routes = Routes::new(self.server.clone());
         self.fetches
             .iter()

@@ -144,6 +144,21 @@ pub struct Trace {
     pub error: Option<NetworkError>,
     /// Every decision, in order.
     pub steps: Vec<Step>,
+    /// What works now but is fragile (only when there is any).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Warning>,
+}
+
+/// A fetch that works but is fragile: a deprecated browser allowance, a
+/// setting that differs between browsers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    /// A stable kebab-case name.
+    pub kind: &'static str,
+    /// The anchor (full URL) of the step concerned.
+    pub spec: &'static str,
+    /// One plain sentence: what and what to change.
+    pub message: String,
 }
 
 impl Trace {
