@@ -1,5 +1,9 @@
 //! Why a fetch ends in a network error: a stable taxonomy of kinds.
 
+use crate::diagnostics::{
+    chromium_console, chromium_cors_error, firefox_console, firefox_message_id, Console,
+    FailureContext,
+};
 use serde::Serialize;
 use std::fmt;
 
@@ -172,7 +176,8 @@ impl fmt::Display for ErrorKind {
     }
 }
 
-/// A network error: what made the fetch fail, on which request, and why.
+/// A network error: what made the fetch fail, on which request, why, what
+/// each browser says about it, and what would fix it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct NetworkError {
     /// The stable kind.
@@ -180,10 +185,19 @@ pub struct NetworkError {
     /// Index into the trace's `requests` of the request whose response
     /// failed; `None` when nothing was sent or no response was involved.
     pub request: Option<usize>,
+    /// Chromium's `CorsError` for this failure (`WildcardOriginNotAllowed`),
+    /// or `None` when Chromium reports no CORS error.
+    pub chromium: Option<&'static str>,
+    /// Firefox's message id (`CORSNotSupportingCredentials`), or `None`.
+    pub firefox: Option<&'static str>,
+    /// The console line each browser prints.
+    pub console: Console,
     /// The anchor (full URL) of the failing step.
     pub spec: &'static str,
-    /// One plain sentence: what failed and why, and what would fix it.
+    /// One plain sentence: what failed and why.
     pub message: String,
+    /// The smallest change that makes the fetch pass, when there is one.
+    pub fix: Option<String>,
 }
 
 impl NetworkError {
@@ -191,9 +205,24 @@ impl NetworkError {
         NetworkError {
             kind,
             request,
+            chromium: None,
+            firefox: None,
+            console: Console::default(),
             spec: kind.spec(),
             message: message.into(),
+            fix: None,
         }
+    }
+
+    /// Fill the browsers' names and console lines from the failure's context.
+    pub(crate) fn with_context(mut self, ctx: &FailureContext) -> Self {
+        self.chromium = chromium_cors_error(self.kind);
+        self.firefox = firefox_message_id(self.kind, ctx);
+        self.console = Console {
+            chromium: chromium_console(self.kind, ctx),
+            firefox: firefox_console(self.kind, ctx),
+        };
+        self
     }
 }
 

@@ -108,7 +108,9 @@ const REQUEST_FIELDS: &[&str] = &[
     "headers",
     "response",
 ];
-const ERROR_FIELDS: &[&str] = &["kind", "request", "spec", "message"];
+const ERROR_FIELDS: &[&str] = &[
+    "kind", "request", "chromium", "firefox", "console", "spec", "message", "fix",
+];
 const STEP_FIELDS: &[&str] = &["step", "spec", "request", "result", "detail"];
 
 /// Check that an `expect` names only fields of the trace format. Returns

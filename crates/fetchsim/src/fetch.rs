@@ -8,6 +8,7 @@
 
 use crate::cache::{CacheKey, PreflightCache};
 use crate::cors::{cors_check, cors_exposed_header_names};
+use crate::diagnostics::FailureContext;
 use crate::error::{spec, ErrorKind, NetworkError};
 use crate::profile::{CacheStore, MaxAgeRule, Profile, ProfileRules};
 use crate::request::{self, BodySource, Client, Request, RequestInit};
@@ -178,6 +179,19 @@ pub struct Fetch {
     preflight_path: bool,
 }
 
+/// A header value without leading and trailing spaces and tabs (OWS).
+fn trim_ows(v: &[u8]) -> &[u8] {
+    let start = v
+        .iter()
+        .position(|b| !matches!(b, b' ' | b'\t'))
+        .unwrap_or(v.len());
+    let end = v
+        .iter()
+        .rposition(|b| !matches!(b, b' ' | b'\t'))
+        .map_or(start, |e| e + 1);
+    &v[start..end]
+}
+
 fn is_redirect_status(status: u16) -> bool {
     matches!(status, 301 | 302 | 303 | 307 | 308)
 }
@@ -284,6 +298,10 @@ impl Fetch {
     }
 
     /// Feed the server's response to the outstanding exchange.
+    ///
+    /// Header values are taken as HTTP parsing leaves them: without leading
+    /// or trailing spaces and tabs (RFC 9110 §5.5), which no value can carry
+    /// across the wire.
     pub fn handle_response(
         &mut self,
         id: ExchangeId,
@@ -296,7 +314,8 @@ impl Fetch {
         self.receive(id, Ok(received))
     }
 
-    /// Feed a response given as a status and an exact header list.
+    /// Feed a response given as a status and a header list (values are
+    /// trimmed as in [`handle_response`](Self::handle_response)).
     pub fn handle_response_parts(
         &mut self,
         id: ExchangeId,
@@ -320,6 +339,14 @@ impl Fetch {
         id: ExchangeId,
         received: Result<Received, String>,
     ) -> Result<(), Misuse> {
+        let received = received.map(|r| Received {
+            status: r.status,
+            headers: r
+                .headers
+                .iter()
+                .map(|(n, v)| (n.to_vec(), trim_ows(v).to_vec()))
+                .collect(),
+        });
         match std::mem::replace(&mut self.state, State::Done) {
             State::Awaiting(ex) if ex.id == id => {
                 self.state = State::Received(ex, received);
@@ -400,20 +427,38 @@ impl Fetch {
         )
     }
 
-    fn fail(
-        &mut self,
-        cache: &mut PreflightCache,
-        kind: ErrorKind,
-        request: Option<usize>,
-        message: String,
-    ) {
+    fn fail(&mut self, cache: &mut PreflightCache, failure: Failure) {
+        let Failure {
+            kind,
+            request,
+            message,
+            fix,
+            value,
+            status,
+            header_lines,
+        } = failure;
+        let detail = match &fix {
+            Some(fix) => format!("{message} Fix: {fix}"),
+            None => message.clone(),
+        };
         self.step(
             step_name_for(kind),
             kind.spec(),
             request,
             StepResult::Fail,
-            message.clone(),
+            detail,
         );
+        let mut ctx = FailureContext {
+            value,
+            status,
+            header_lines,
+            ..FailureContext::default()
+        };
+        if let Some(req) = &self.request {
+            ctx.initial_url = url_without_fragment(&req.url_list[0]);
+            ctx.url = url_without_fragment(req.current_url());
+            ctx.origin = req.origin.serialize();
+        }
         if self.preflight_path && self.request.is_some() {
             let (key, origin, url, include) = self.cache_key_parts();
             cache.clear(&CacheKey {
@@ -426,7 +471,9 @@ impl Fetch {
                 "The fetch took the preflight path and failed, so the preflight cache entries for {url} are cleared."
             ));
         }
-        self.result = Some(Err(NetworkError::new(kind, request, message)));
+        let mut error = NetworkError::new(kind, request, message).with_context(&ctx);
+        error.fix = fix;
+        self.result = Some(Err(error));
         self.state = State::Done;
     }
 
@@ -478,9 +525,15 @@ impl Fetch {
         let url = self.req().current_url().clone();
         if is_blocked_due_to_bad_port(&url) {
             let port = url.port().unwrap_or_default();
-            return self.fail(cache, ErrorKind::BadPort, None, format!(
-                "Port {port} of {url} is a bad port that browsers never connect to; serve the resource on another port."
-            ));
+            return self.fail(
+                cache,
+                Failure::new(
+                    ErrorKind::BadPort,
+                    None,
+                    format!("Port {port} of {url} is a bad port: browsers never connect to it."),
+                )
+                .fix("serve the resource on another port (e.g. 443, 80, 8080)"),
+            );
         }
         let req = self.req();
         let same_origin = req.origin.is_same_origin_with_url(&url);
@@ -505,19 +558,32 @@ impl Fetch {
         let tainting_before = req.tainting;
         match branch {
             MainFetchBranch::SameOriginModeError => {
-                return self.fail(cache, ErrorKind::DisallowedByMode, None, format!(
-                    "Mode `same-origin` forbids fetching {url} from {origin}, a different origin; use mode `cors` (and have the server send CORS headers) or fetch a same-origin URL."
-                ));
+                return self.fail(
+                    cache,
+                    Failure::new(ErrorKind::DisallowedByMode, None, format!(
+                        "Mode `same-origin` forbids fetching {url} from {origin}, a different origin."
+                    ))
+                    .fix("use mode `cors` (and have the server send CORS headers), or fetch a same-origin URL"),
+                );
             }
             MainFetchBranch::NoCorsRedirectModeError => {
-                return self.fail(cache, ErrorKind::NoCorsRedirectMode, None, format!(
-                    "Mode `no-cors` requires redirect mode `follow` for a cross-origin URL ({url}); use redirect `follow` or mode `cors`."
-                ));
+                return self.fail(
+                    cache,
+                    Failure::new(ErrorKind::NoCorsRedirectMode, None, format!(
+                        "Mode `no-cors` requires redirect mode `follow` for a cross-origin URL ({url})."
+                    ))
+                    .fix("use redirect `follow`, or mode `cors`"),
+                );
             }
             MainFetchBranch::NonHttpSchemeError => {
-                return self.fail(cache, ErrorKind::CorsDisabledScheme, None, format!(
-                    "CORS requests are only supported for HTTP(S) URLs, and {url} is a `{}:` URL of another origin.", url.scheme()
-                ));
+                return self.fail(
+                    cache,
+                    Failure::new(ErrorKind::CorsDisabledScheme, None, format!(
+                        "CORS requests are only supported for HTTP(S) URLs, and {url} is a `{}:` URL of another origin.",
+                        url.scheme()
+                    ))
+                    .fix("serve the resource over http: or https:"),
+                );
             }
             _ => {}
         }
@@ -590,9 +656,13 @@ impl Fetch {
                     return self.about_blank_fetch();
                 }
                 if !is_http_scheme(url.scheme()) {
-                    return self.fail(cache, ErrorKind::UnsupportedScheme, None, format!(
-                        "fetchsim cannot fetch `{}:` URLs ({url}); a browser fetches them without any server.", url.scheme()
-                    ));
+                    return self.fail(
+                        cache,
+                        Failure::new(ErrorKind::UnsupportedScheme, None, format!(
+                            "fetchsim cannot fetch `{}:` URLs ({url}); a browser fetches them without any server.",
+                            url.scheme()
+                        )),
+                    );
                 }
                 self.send_main();
             }
@@ -840,9 +910,13 @@ impl Fetch {
             }
             Err(e) => self.fail(
                 cache,
-                ErrorKind::UnsupportedScheme,
-                None,
-                format!("The `data:` URL does not parse ({e:?}), so its fetch is a network error."),
+                Failure::new(
+                    ErrorKind::UnsupportedScheme,
+                    None,
+                    format!(
+                        "The `data:` URL does not parse ({e:?}), so its fetch is a network error."
+                    ),
+                ),
             ),
         }
     }
@@ -907,11 +981,13 @@ impl Fetch {
             Err(e) => {
                 return self.fail(
                     cache,
-                    ErrorKind::TransportError,
-                    Some(ex.index),
-                    format!(
-                        "{} could not be reached: {e}.",
-                        url_without_fragment(&ex.url)
+                    Failure::new(
+                        ErrorKind::TransportError,
+                        Some(ex.index),
+                        format!(
+                            "{} could not be reached: {e}.",
+                            url_without_fragment(&ex.url)
+                        ),
                     ),
                 );
             }
@@ -938,14 +1014,19 @@ impl Fetch {
         let include = req.credentials == CredentialsMode::Include;
         let method = req.method_str();
         if is_redirect_status(res.status) {
-            return self.fail(cache, ErrorKind::PreflightDisallowedRedirect, i, format!(
-                "The preflight to {url} was answered with a {} redirect, and preflights never follow redirects; answer the OPTIONS request itself with a 2xx and the CORS headers.", res.status
-            ));
+            return self.fail(
+                cache,
+                Failure::new(ErrorKind::PreflightDisallowedRedirect, i, format!(
+                    "The preflight to {url} was answered with a {} redirect, and preflights never follow redirects.",
+                    res.status
+                ))
+                .fix(format!("answer the OPTIONS request to {url} itself with 200 or 204 and the CORS headers, instead of redirecting it"))
+                .status(res.status),
+            );
         }
         if let Err(failure) = cors_check(&res.headers, &serialized, req.credentials) {
-            let kind = failure.kind.in_preflight();
-            let message = cors_failure_message(&failure, &serialized, req.credentials, &url, true);
-            return self.fail(cache, kind, i, message);
+            let f = cors_failure(&failure, &serialized, req.credentials, &url, true, i, &res);
+            return self.fail(cache, f);
         }
         self.step(
             "cors-check",
@@ -958,23 +1039,45 @@ impl Fetch {
             ),
         );
         if !is_ok_status(res.status) {
-            return self.fail(cache, ErrorKind::PreflightInvalidStatus, i, format!(
-                "The preflight response status is {}, not an ok status (200–299); answer OPTIONS {url} with 200 or 204.", res.status
-            ));
+            return self.fail(
+                cache,
+                Failure::new(ErrorKind::PreflightInvalidStatus, i, format!(
+                    "The preflight response status is {}, not an ok status (200–299).",
+                    res.status
+                ))
+                .fix(format!("answer OPTIONS {url} with 200 or 204 (before any authentication or routing that rejects OPTIONS)"))
+                .status(res.status),
+            );
         }
         let methods = match access_control::allow_methods(&res.headers) {
             Ok(m) => m,
-            Err(e) => return self.fail(cache, ErrorKind::InvalidAllowMethodsPreflightResponse, i, format!(
-                "Access-Control-Allow-Methods `{}` does not parse as a comma-separated list of methods; send e.g. `Access-Control-Allow-Methods: {method}`.",
-                isomorphic_decode(&e.value)
-            )),
+            Err(e) => {
+                let bad = isomorphic_decode(&e.value);
+                return self.fail(
+                    cache,
+                    Failure::new(ErrorKind::InvalidAllowMethodsPreflightResponse, i, format!(
+                        "Access-Control-Allow-Methods `{bad}` does not parse as a comma-separated list of methods."
+                    ))
+                    .fix(format!("send `Access-Control-Allow-Methods: {method}` (methods separated by commas, in one header)"))
+                    .value(bad_token(&e))
+                    .status(res.status),
+                );
+            }
         };
         let header_names = match access_control::allow_headers(&res.headers) {
             Ok(h) => h,
-            Err(e) => return self.fail(cache, ErrorKind::InvalidAllowHeadersPreflightResponse, i, format!(
-                "Access-Control-Allow-Headers `{}` does not parse as a comma-separated list of header names.",
-                isomorphic_decode(&e.value)
-            )),
+            Err(e) => {
+                let bad = isomorphic_decode(&e.value);
+                return self.fail(
+                    cache,
+                    Failure::new(ErrorKind::InvalidAllowHeadersPreflightResponse, i, format!(
+                        "Access-Control-Allow-Headers `{bad}` does not parse as a comma-separated list of header names."
+                    ))
+                    .fix("send the header names separated by commas (`Access-Control-Allow-Headers: x-a, x-b`)")
+                    .value(bad_token(&e))
+                    .status(res.status),
+                );
+            }
         };
         let methods = match methods {
             None if req.use_cors_preflight => vec![req.method.clone()],
@@ -993,9 +1096,15 @@ impl Fetch {
             } else {
                 ""
             };
-            return self.fail(cache, ErrorKind::MethodDisallowedByPreflightResponse, i, format!(
-                "Method `{method}` is not in the preflight response's Access-Control-Allow-Methods{hint}; send `Access-Control-Allow-Methods: {method}` on the OPTIONS response to {url}."
-            ));
+            return self.fail(
+                cache,
+                Failure::new(ErrorKind::MethodDisallowedByPreflightResponse, i, format!(
+                    "Method `{method}` is not in the preflight response's Access-Control-Allow-Methods{hint}."
+                ))
+                .fix(format!("send `Access-Control-Allow-Methods: {method}` on the OPTIONS response to {url}"))
+                .value(method.clone())
+                .status(res.status),
+            );
         }
         let rules = self.config.rules();
         for (name, _) in req.headers.iter() {
@@ -1012,21 +1121,35 @@ impl Fetch {
                     );
                     continue;
                 }
-                return self.fail(cache, ErrorKind::HeaderDisallowedByPreflightResponse, i, format!(
-                    "Request header `{n}` is not in the preflight response's Access-Control-Allow-Headers{}; send `Access-Control-Allow-Headers: {n}` on the OPTIONS response to {url}.",
-                    if star_headers { " (`*` never covers `authorization`; it must be listed by name)" } else { "" }
-                ));
+                return self.fail(
+                    cache,
+                    Failure::new(ErrorKind::HeaderDisallowedByPreflightResponse, i, format!(
+                        "Request header `{n}` is not in the preflight response's Access-Control-Allow-Headers{}.",
+                        if star_headers { " (`*` never covers `authorization`; it must be listed by name)" } else { "" }
+                    ))
+                    .fix(format!("send `Access-Control-Allow-Headers: {n}` on the OPTIONS response to {url}"))
+                    .value(n.clone())
+                    .status(res.status),
+                );
             }
         }
         let unsafe_names = headers::request::cors_unsafe_request_header_names(&req.headers);
         for name in &unsafe_names {
             if !listed(name) && (include || !star_headers) {
                 let n = lower(name);
-                return self.fail(cache, ErrorKind::HeaderDisallowedByPreflightResponse, i, format!(
-                    "Request header `{n}` is not in the preflight response's Access-Control-Allow-Headers{}; send `Access-Control-Allow-Headers: {}` on the OPTIONS response to {url}.",
-                    if star_headers && include { " (`*` is not a wildcard for a request with credentials mode `include`)" } else { "" },
-                    join_names(&unsafe_names, ", ")
-                ));
+                return self.fail(
+                    cache,
+                    Failure::new(ErrorKind::HeaderDisallowedByPreflightResponse, i, format!(
+                        "Request header `{n}` is not in the preflight response's Access-Control-Allow-Headers{}.",
+                        if star_headers && include { " (`*` is not a wildcard for a request with credentials mode `include`)" } else { "" }
+                    ))
+                    .fix(format!(
+                        "send `Access-Control-Allow-Headers: {}` on the OPTIONS response to {url}",
+                        join_names(&unsafe_names, ", ")
+                    ))
+                    .value(n.clone())
+                    .status(res.status),
+                );
             }
         }
         let max_age = match max_age_for(&res.headers, rules) {
@@ -1103,9 +1226,8 @@ impl Fetch {
         if req.tainting == ResponseTainting::Cors {
             let serialized = req.serialized_origin();
             if let Err(failure) = cors_check(&res.headers, &serialized, req.credentials) {
-                let message =
-                    cors_failure_message(&failure, &serialized, req.credentials, &url, false);
-                return self.fail(cache, failure.kind, i, message);
+                let f = cors_failure(&failure, &serialized, req.credentials, &url, false, i, &res);
+                return self.fail(cache, f);
             }
             self.step(
                 "cors-check",
@@ -1140,10 +1262,15 @@ impl Fetch {
                     Some(v) => format!("Cross-Origin-Resource-Policy `{v}`"),
                     None => format!("no Cross-Origin-Resource-Policy, which the document's embedder policy `{}` treats as `same-origin`", embedder_policy_name(policy)),
                 };
-                return self.fail(cache, ErrorKind::CorpBlocked, i, format!(
-                    "The no-cors response from {url} has {why}, which blocks {} from reading it; send `Cross-Origin-Resource-Policy: cross-origin` (or `same-site` when the sites match).",
-                    req.origin.serialize()
-                ));
+                return self.fail(
+                    cache,
+                    Failure::new(ErrorKind::CorpBlocked, i, format!(
+                        "The no-cors response from {url} has {why}, which blocks {} from reading it.",
+                        req.origin.serialize()
+                    ))
+                    .fix(format!("send `Cross-Origin-Resource-Policy: cross-origin` on the response from {url} (or `same-site` when the sites match)"))
+                    .status(res.status),
+                );
             }
             self.step(
                 "cross-origin-resource-policy-check",
@@ -1162,9 +1289,15 @@ impl Fetch {
         if is_redirect_status(res.status) {
             match req.redirect {
                 RedirectMode::Error => {
-                    return self.fail(cache, ErrorKind::RedirectModeError, i, format!(
-                        "{url} answered with a {} redirect and the request's redirect mode is `error`.", res.status
-                    ));
+                    return self.fail(
+                        cache,
+                        Failure::new(ErrorKind::RedirectModeError, i, format!(
+                            "{url} answered with a {} redirect and the request's redirect mode is `error`.",
+                            res.status
+                        ))
+                        .fix("fetch the final URL directly, or use redirect `follow`")
+                        .status(res.status),
+                    );
                 }
                 RedirectMode::Manual => {
                     if req.mode != RequestMode::Navigate {
@@ -1214,9 +1347,19 @@ impl Fetch {
             }
             Ok(Some(values)) => values.into_iter().next().unwrap_or_default(),
             Err(_) => {
-                self.fail(cache, ErrorKind::InvalidLocation, i, format!(
-                    "The {status} response from {} has several Location headers; send exactly one.", url_without_fragment(&current)
-                ));
+                self.fail(
+                    cache,
+                    Failure::new(
+                        ErrorKind::InvalidLocation,
+                        i,
+                        format!(
+                            "The {status} response from {} has several Location headers.",
+                            url_without_fragment(&current)
+                        ),
+                    )
+                    .fix("send exactly one Location header")
+                    .status(status),
+                );
                 return true;
             }
         };
@@ -1226,9 +1369,13 @@ impl Fetch {
             Err(e) => {
                 self.fail(
                     cache,
-                    ErrorKind::InvalidLocation,
-                    i,
-                    format!("Location `{location_str}` does not parse as a URL ({e})."),
+                    Failure::new(
+                        ErrorKind::InvalidLocation,
+                        i,
+                        format!("Location `{location_str}` does not parse as a URL ({e})."),
+                    )
+                    .fix("send a valid absolute or relative URL in Location")
+                    .status(status),
                 );
                 return true;
             }
@@ -1237,21 +1384,30 @@ impl Fetch {
             location_url.set_fragment(current.fragment());
         }
         if !is_http_scheme(location_url.scheme()) {
-            self.fail(cache, ErrorKind::RedirectSchemeNotHttp, i, format!(
-                "The redirect goes to {location_url}, which is not an HTTP(S) URL; fetch() never follows it."
-            ));
+            self.fail(
+                cache,
+                Failure::new(ErrorKind::RedirectSchemeNotHttp, i, format!(
+                    "The redirect goes to {location_url}, which is not an HTTP(S) URL; fetch() never follows it."
+                ))
+                .fix("redirect to an http: or https: URL")
+                .status(status),
+            );
             return true;
         }
         let req = self.req().clone();
         if req.redirect_count >= MAX_REDIRECTS {
             self.fail(
                 cache,
-                ErrorKind::TooManyRedirects,
-                i,
-                format!(
-                    "This would be redirect number {}; a fetch follows at most {MAX_REDIRECTS}.",
-                    req.redirect_count + 1
-                ),
+                Failure::new(
+                    ErrorKind::TooManyRedirects,
+                    i,
+                    format!(
+                        "This would be redirect number {}; a fetch follows at most {MAX_REDIRECTS}.",
+                        req.redirect_count + 1
+                    ),
+                )
+                .fix("shorten the redirect chain (and check it for a loop)")
+                .status(status),
             );
             return true;
         }
@@ -1261,15 +1417,26 @@ impl Fetch {
                 && !req.origin.is_same_origin_with_url(&location_url))
                 || req.tainting == ResponseTainting::Cors)
         {
-            self.fail(cache, ErrorKind::RedirectContainsCredentials, i, format!(
-                "The redirect location {location_url} contains a username or password, which CORS requests may not follow; redirect to the URL without credentials."
-            ));
+            self.fail(
+                cache,
+                Failure::new(ErrorKind::RedirectContainsCredentials, i, format!(
+                    "The redirect location {location_url} contains a username or password, which CORS requests may not follow."
+                ))
+                .fix("redirect to the URL without the username and password")
+                .value(location_url.to_string())
+                .status(status),
+            );
             return true;
         }
         if status != 303 && req.body == Some(BodySource::Stream) {
-            self.fail(cache, ErrorKind::StreamBodyRedirect, i, format!(
-                "A {status} redirect would resend a ReadableStream body, which cannot be replayed; only 303 (which drops the body) is followed."
-            ));
+            self.fail(
+                cache,
+                Failure::new(ErrorKind::StreamBodyRedirect, i, format!(
+                    "A {status} redirect would resend a ReadableStream body, which cannot be replayed; only 303 (which drops the body) is followed."
+                ))
+                .fix("send the body as a string, Blob or ArrayBuffer, or do not redirect the request")
+                .status(status),
+            );
             return true;
         }
         let r = self.req_mut();
@@ -1469,44 +1636,137 @@ fn describe_unsafe(reason: &headers::request::UnsafeReason) -> String {
     }
 }
 
-fn cors_failure_message(
+/// The failure of a CORS check: message, fix and the browsers' context.
+fn cors_failure(
     failure: &crate::cors::CorsFailure,
     origin: &str,
     credentials: CredentialsMode,
     url: &str,
     preflight: bool,
-) -> String {
+    request: Option<usize>,
+    res: &Received,
+) -> Failure {
     let on = if preflight {
         format!("The preflight response from {url}")
     } else {
         format!("The response from {url}")
     };
     let resp = if preflight {
-        "OPTIONS response"
+        format!("the OPTIONS response to {url}")
     } else {
-        "response"
+        format!("the response from {url}")
     };
     let value = failure.value.clone().unwrap_or_default();
-    match failure.kind {
-        ErrorKind::MissingAllowOriginHeader => format!(
-            "{on} has no Access-Control-Allow-Origin header; send `Access-Control-Allow-Origin: {origin}` on the {resp}."
+    let acac_true = res
+        .headers
+        .get(b"access-control-allow-credentials")
+        .as_deref()
+        == Some(b"true");
+    let (message, fix) = match failure.kind {
+        ErrorKind::MissingAllowOriginHeader => (
+            format!("{on} has no Access-Control-Allow-Origin header."),
+            format!("send `Access-Control-Allow-Origin: {origin}` on {resp}"),
         ),
-        ErrorKind::MultipleAllowOriginValues => format!(
-            "{on} has several Access-Control-Allow-Origin values (`{value}`), but only one is allowed; send exactly `Access-Control-Allow-Origin: {origin}`."
+        ErrorKind::MultipleAllowOriginValues => (
+            format!("{on} has several Access-Control-Allow-Origin values (`{value}`), but only one is allowed."),
+            format!("send exactly one `Access-Control-Allow-Origin: {origin}` on {resp}"),
         ),
-        ErrorKind::InvalidAllowOriginValue => format!(
-            "{on} has Access-Control-Allow-Origin `{value}`, which is not `*` or a serialized origin; send exactly `Access-Control-Allow-Origin: {origin}` (no path, no trailing slash, lower case)."
+        ErrorKind::InvalidAllowOriginValue => (
+            format!("{on} has Access-Control-Allow-Origin `{value}`, which is neither `*` nor a serialized origin."),
+            format!("send exactly `Access-Control-Allow-Origin: {origin}` on {resp} (no path, no trailing slash, lower case)"),
         ),
-        ErrorKind::AllowOriginMismatch => format!(
-            "{on} allows origin `{value}`, but the request's origin is `{origin}`; send `Access-Control-Allow-Origin: {origin}`."
+        ErrorKind::AllowOriginMismatch => (
+            format!("{on} allows origin `{value}`, but the request's origin is `{origin}`."),
+            format!("send `Access-Control-Allow-Origin: {origin}` on {resp}"),
         ),
-        ErrorKind::WildcardOriginNotAllowed => format!(
-            "{on} has Access-Control-Allow-Origin `*`, which is not allowed when the credentials mode is `include`; replace `*` by `{origin}` and send `Access-Control-Allow-Credentials: true`."
+        ErrorKind::WildcardOriginNotAllowed => (
+            format!("{on} has Access-Control-Allow-Origin `*`, which is not allowed when the credentials mode is `include`."),
+            format!(
+                "replace `*` by `{origin}` and {} `Access-Control-Allow-Credentials: true` on {resp}",
+                if acac_true { "keep" } else { "send" }
+            ),
         ),
-        ErrorKind::InvalidAllowCredentials => format!(
-            "{on} has {}, but credentials mode `{credentials}` needs exactly `Access-Control-Allow-Credentials: true` on the {resp}.",
-            match &failure.value { Some(v) => format!("Access-Control-Allow-Credentials `{v}`"), None => "no Access-Control-Allow-Credentials header".to_string() }
+        ErrorKind::InvalidAllowCredentials => (
+            format!(
+                "{on} has {}, but credentials mode `{credentials}` needs exactly `Access-Control-Allow-Credentials: true`.",
+                match &failure.value {
+                    Some(v) => format!("Access-Control-Allow-Credentials `{v}`"),
+                    None => "no Access-Control-Allow-Credentials header".to_string(),
+                }
+            ),
+            format!("send exactly one `Access-Control-Allow-Credentials: true` on {resp}"),
         ),
-        other => format!("{on} fails the CORS check ({other})."),
+        other => (format!("{on} fails the CORS check ({other})."), String::new()),
+    };
+    let kind = if preflight {
+        failure.kind.in_preflight()
+    } else {
+        failure.kind
+    };
+    let lines = res.headers.count(b"access-control-allow-origin");
+    let mut f = Failure::new(kind, request, message)
+        .value(value)
+        .status(res.status)
+        .lines(lines);
+    if !fix.is_empty() {
+        f = f.fix(fix);
     }
+    f
+}
+
+/// A failure on its way into a [`NetworkError`]: the kind, the request,
+/// the message and fix, and what the browsers' console lines need.
+struct Failure {
+    kind: ErrorKind,
+    request: Option<usize>,
+    message: String,
+    fix: Option<String>,
+    value: Option<String>,
+    status: Option<u16>,
+    header_lines: usize,
+}
+
+impl Failure {
+    fn new(kind: ErrorKind, request: Option<usize>, message: impl Into<String>) -> Self {
+        Failure {
+            kind,
+            request,
+            message: message.into(),
+            fix: None,
+            value: None,
+            status: None,
+            header_lines: 0,
+        }
+    }
+
+    fn fix(mut self, fix: impl Into<String>) -> Self {
+        self.fix = Some(fix.into());
+        self
+    }
+
+    fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+
+    fn status(mut self, status: u16) -> Self {
+        self.status = Some(status);
+        self
+    }
+
+    fn lines(mut self, lines: usize) -> Self {
+        self.header_lines = lines;
+        self
+    }
+}
+
+/// The token that made an `Access-Control-Allow-*` list fail to parse.
+fn bad_token(e: &access_control::ExtractFailure) -> String {
+    let value = isomorphic_decode(&e.value);
+    value
+        .split(',')
+        .map(str::trim)
+        .find(|t| !t.is_empty() && !headers::is_token(t.as_bytes()))
+        .unwrap_or(value.trim())
+        .to_string()
 }

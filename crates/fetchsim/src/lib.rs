@@ -30,6 +30,7 @@
 mod browser;
 pub mod cache;
 pub mod cors;
+pub mod diagnostics;
 mod error;
 pub mod expect;
 mod explain;
