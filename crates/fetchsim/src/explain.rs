@@ -73,9 +73,24 @@ pub fn explain(trace: &Trace) -> String {
         Outcome::NetworkError => {
             if let Some(e) = &trace.error {
                 let _ = writeln!(out, "  = network error ({}): {}", e.kind, e.message);
+                if let Some(fix) = &e.fix {
+                    let _ = writeln!(out, "    fix: {fix}");
+                }
+                if let Some(line) = &e.console.chromium {
+                    let name = e.chromium.unwrap_or("-");
+                    let _ = writeln!(out, "    chromium ({name}): {line}");
+                }
+                if let Some(line) = &e.console.firefox {
+                    let name = e.firefox.unwrap_or("-");
+                    let _ = writeln!(out, "    firefox ({name}): {line}");
+                }
                 let _ = writeln!(out, "      {}", e.spec);
             }
         }
+    }
+    for w in &trace.warnings {
+        let _ = writeln!(out, "  ! warning ({}): {}", w.kind, w.message);
+        let _ = writeln!(out, "      {}", w.spec);
     }
     out
 }
