@@ -16,7 +16,7 @@ macro_rules! spec {
 pub(crate) use spec;
 
 macro_rules! error_kinds {
-    ($( $(#[$meta:meta])* $variant:ident => $text:literal, $anchor:expr; )+) => {
+    ($( #[doc = $doc:literal] $variant:ident => $text:literal, $anchor:expr; )+) => {
         /// The kind of a network error (or of a `TypeError` thrown by
         /// `fetch()` before anything is sent). Serialized as a stable
         /// kebab-case name, listed in `docs/scenario-format.md`; a name is
@@ -24,7 +24,7 @@ macro_rules! error_kinds {
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
         #[non_exhaustive]
         pub enum ErrorKind {
-            $( $(#[$meta])* #[serde(rename = $text)] $variant, )+
+            $( #[doc = $doc] #[serde(rename = $text)] $variant, )+
         }
 
         impl ErrorKind {
@@ -39,6 +39,11 @@ macro_rules! error_kinds {
             /// The anchor (full URL) of the step of the standard that fails.
             pub fn spec(self) -> &'static str {
                 match self { $(ErrorKind::$variant => $anchor),+ }
+            }
+
+            /// When it happens, in one sentence.
+            pub fn description(self) -> &'static str {
+                match self { $(ErrorKind::$variant => $doc.trim_ascii()),+ }
             }
         }
     };

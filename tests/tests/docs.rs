@@ -1,0 +1,153 @@
+//! `docs/errors.md` is generated from the error taxonomy and the corpus:
+//! every kind, what it means, what each browser calls it, and a real
+//! example. This test fails when the committed file is out of date (run
+//! with `UPDATE_DOCS=1` to rewrite it) or when a kind has no case.
+
+use fetchsim::scenario::{collect_files, Scenario};
+use fetchsim::{ErrorKind, NetworkError, Trace};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Kinds no scenario can produce, with the reason.
+const NO_CASE: &[(ErrorKind, &str)] = &[
+    (
+        ErrorKind::TransportError,
+        "scripted servers always answer; live runs (`fetchsim probe`) report it",
+    ),
+    (
+        ErrorKind::OpaqueRangeResponse,
+        "the guard needs a range-requested request from a privileged API (a media element); \
+         `fetch()` in mode `no-cors` cannot send `Range` at all",
+    ),
+];
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+struct Example {
+    case: String,
+    error: NetworkError,
+}
+
+fn examples() -> BTreeMap<&'static str, (usize, Example)> {
+    let cases = root().join("spec-cases");
+    let mut out: BTreeMap<&'static str, (usize, Example)> = BTreeMap::new();
+    for path in collect_files(&cases).expect("spec-cases is readable") {
+        let scenario = Scenario::from_file(&path).expect("the corpus parses");
+        let rel = path
+            .strip_prefix(root())
+            .unwrap_or(&path)
+            .display()
+            .to_string();
+        let rel = rel
+            .trim_start_matches("./")
+            .trim_start_matches("../")
+            .to_string();
+        for trace in scenario.run() {
+            let Trace {
+                error: Some(error), ..
+            } = trace
+            else {
+                continue;
+            };
+            let entry = out.entry(error.kind.as_str()).or_insert_with(|| {
+                (
+                    0,
+                    Example {
+                        case: rel.clone(),
+                        error: error.clone(),
+                    },
+                )
+            });
+            entry.0 += 1;
+        }
+    }
+    out
+}
+
+fn render(examples: &BTreeMap<&'static str, (usize, Example)>) -> String {
+    let mut s = String::new();
+    s.push_str("# Error kinds\n\n");
+    s.push_str("Generated from the error taxonomy (`crates/fetchsim/src/error.rs`) and the\n");
+    s.push_str("corpus by `UPDATE_DOCS=1 cargo test -p fetchsim-corpus-tests --test docs`;\n");
+    s.push_str("do not edit by hand. A kind's name is stable: it is never changed once\n");
+    s.push_str("released. Each example is the first corpus case that fails with that kind.\n\n");
+    s.push_str(
+        "| kind | Chromium `CorsError` | Firefox message id | cases |\n|---|---|---|---:|\n",
+    );
+    for kind in ErrorKind::ALL {
+        let name = kind.as_str();
+        let count = examples.get(name).map_or(0, |(n, _)| *n);
+        let (chromium, firefox) = examples
+            .get(name)
+            .map(|(_, e)| (e.error.chromium, e.error.firefox))
+            .unwrap_or((None, None));
+        s.push_str(&format!(
+            "| [`{name}`](#{name}) | {} | {} | {count} |\n",
+            chromium.map_or("—".to_string(), |c| format!("`{c}`")),
+            firefox.map_or("—".to_string(), |f| format!("`{f}`")),
+        ));
+    }
+    for kind in ErrorKind::ALL {
+        let name = kind.as_str();
+        s.push_str(&format!("\n## {name}\n\n{}", kind.description()));
+        if kind.is_type_error() {
+            s.push_str(" `fetch()` rejects with a `TypeError` before anything is sent.");
+        }
+        s.push_str(&format!("\n\nStep: <{}>\n", kind.spec()));
+        match examples.get(name) {
+            Some((_, ex)) => {
+                let e = &ex.error;
+                s.push_str(&format!("\nExample: [`{}`](../{})\n\n", ex.case, ex.case));
+                s.push_str(&format!("- message: {}\n", e.message));
+                if let Some(fix) = &e.fix {
+                    s.push_str(&format!("- fix: {fix}\n"));
+                }
+                if let Some(line) = &e.console.chromium {
+                    s.push_str(&format!("- Chromium console: `{line}`\n"));
+                }
+                if let Some(line) = &e.console.firefox {
+                    s.push_str(&format!("- Firefox console: `{line}`\n"));
+                }
+            }
+            None => {
+                let why = NO_CASE
+                    .iter()
+                    .find(|(k, _)| k == kind)
+                    .map_or("no case yet", |(_, why)| why);
+                s.push_str(&format!("\nNo corpus case: {why}.\n"));
+            }
+        }
+    }
+    s
+}
+
+#[test]
+fn every_error_kind_has_a_case() {
+    let examples = examples();
+    let missing: Vec<&str> = ErrorKind::ALL
+        .iter()
+        .filter(|k| !examples.contains_key(k.as_str()) && !NO_CASE.iter().any(|(n, _)| n == *k))
+        .map(|k| k.as_str())
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "error kinds without a corpus case: {missing:?}"
+    );
+}
+
+#[test]
+fn errors_doc_is_current() {
+    let text = render(&examples());
+    let path = root().join("docs").join("errors.md");
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        std::fs::write(&path, &text).expect("docs/errors.md is writable");
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == text,
+        "docs/errors.md is out of date: run `UPDATE_DOCS=1 cargo test -p fetchsim-corpus-tests --test docs` and commit it"
+    );
+}
