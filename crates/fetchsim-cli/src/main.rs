@@ -15,6 +15,10 @@ USAGE:
     fetchsim check [PATH...]      run scenarios (default: spec-cases/) against their
                                   `expect`; ends with `N passed, N failed`
     fetchsim explain FILE         tell each fetch step by step, with spec links
+                                  (--json: the traces, as simulate prints them)
+    fetchsim explain-error TEXT   read a browser's CORS console line (Chromium, Firefox or
+                                  Safari; `-` reads stdin): the failure, why, the fix
+                                  (--scenario: print a scenario that reproduces it)
     fetchsim help                 this text
 
 OPTIONS (simulate, check, explain):
@@ -43,6 +47,7 @@ fn main() -> ExitCode {
         "simulate" => simulate(rest),
         "check" => check(rest),
         "explain" => explain(rest),
+        "explain-error" => explain_error(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)
@@ -210,10 +215,19 @@ fn check(args: &[String]) -> Result<ExitCode, String> {
 }
 
 fn explain(args: &[String]) -> Result<ExitCode, String> {
-    let [file] = args else {
+    let json = args.iter().any(|a| a == "--json");
+    let files: Vec<&String> = args.iter().filter(|a| *a != "--json").collect();
+    let [file] = files.as_slice() else {
         return Err("explain needs exactly one FILE".into());
     };
     let scenario = load(file).map_err(|e| e.to_string())?;
+    if json {
+        let line = serde_json::to_string_pretty(&scenario.simulate()).map_err(|e| e.to_string())?;
+        println!("{line}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let color = std::io::IsTerminal::is_terminal(&std::io::stdout())
+        && std::env::var_os("NO_COLOR").is_none();
     if !scenario.title.is_empty() {
         println!("{}: {}", scenario.id, scenario.title);
     } else {
@@ -231,7 +245,83 @@ fn explain(args: &[String]) -> Result<ExitCode, String> {
             spec.request.credentials,
             spec.request.redirect
         );
-        print!("{}", fetchsim::explain(&trace));
+        let text = fetchsim::explain(&trace);
+        print!("{}", if color { colorize(&text) } else { text });
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Colour the explanation for a terminal: ✓ green, ✗ and errors red,
+/// warnings yellow, spec links dim.
+fn colorize(text: &str) -> String {
+    text.lines()
+        .map(|line| {
+            let t = line.trim_start();
+            let code = if t.starts_with('✓') {
+                "32"
+            } else if t.starts_with('✗') || t.starts_with("= network error") {
+                "31"
+            } else if t.starts_with('!') {
+                "33"
+            } else if t.starts_with("https://") {
+                "2"
+            } else if t.starts_with('→') || t.starts_with('←') {
+                "1"
+            } else {
+                return format!("{line}\n");
+            };
+            format!("\x1b[{code}m{line}\x1b[0m\n")
+        })
+        .collect()
+}
+
+fn explain_error(args: &[String]) -> Result<ExitCode, String> {
+    let print_scenario = args.iter().any(|a| a == "--scenario");
+    let words: Vec<&str> = args
+        .iter()
+        .filter(|a| *a != "--scenario")
+        .map(String::as_str)
+        .collect();
+    let text = if words == ["-"] {
+        let mut t = String::new();
+        io::stdin()
+            .read_to_string(&mut t)
+            .map_err(|e| e.to_string())?;
+        t
+    } else {
+        words.join(" ")
+    };
+    if text.trim().is_empty() {
+        return Err("explain-error needs the console line (quote it, or `-` for stdin)".into());
+    }
+    let diagnosis = fetchsim::console_line::diagnose(&text)?;
+    let scenario = diagnosis.scenario();
+    if print_scenario {
+        let toml = toml::to_string(&scenario).map_err(|e| e.to_string())?;
+        print!("{toml}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let kind = diagnosis.kind;
+    println!("{} says: {kind}", diagnosis.source.as_str());
+    println!("  {}", kind.description());
+    if !diagnosis.also.is_empty() {
+        let also: Vec<&str> = diagnosis.also.iter().map(|k| k.as_str()).collect();
+        println!("  (the same text also stands for: {})", also.join(", "));
+    }
+    let trace = scenario.run().remove(0);
+    if let Some(e) = &trace.error {
+        println!("  why: {}", e.message);
+        if let Some(fix) = &e.fix {
+            println!("  fix: {fix}");
+        }
+        println!("  step: {}", e.spec);
+        if let Some(c) = &e.console.chromium {
+            println!("  Chromium prints: {c}");
+        }
+        if let Some(f) = &e.console.firefox {
+            println!("  Firefox prints: {f}");
+        }
+    }
+    println!("  reproduce: fetchsim explain-error --scenario '…' > case.toml && fetchsim explain case.toml");
     Ok(ExitCode::SUCCESS)
 }

@@ -29,6 +29,7 @@
 
 mod browser;
 pub mod cache;
+pub mod console_line;
 pub mod cors;
 pub mod diagnostics;
 mod error;
