@@ -30,6 +30,33 @@ struct Example {
     error: NetworkError,
 }
 
+/// The first corpus case giving each warning kind, and how many give it.
+fn warning_examples() -> BTreeMap<String, (usize, String, String)> {
+    let cases = root().join("spec-cases");
+    let mut out: BTreeMap<String, (usize, String, String)> = BTreeMap::new();
+    for path in collect_files(&cases).expect("spec-cases is readable") {
+        let scenario = Scenario::from_file(&path).expect("the corpus parses");
+        let rel = path
+            .strip_prefix(root())
+            .unwrap_or(&path)
+            .display()
+            .to_string();
+        let rel = rel
+            .trim_start_matches("./")
+            .trim_start_matches("../")
+            .to_string();
+        for trace in scenario.run() {
+            for w in trace.warnings {
+                let entry = out
+                    .entry(w.kind.to_string())
+                    .or_insert_with(|| (0, rel.clone(), w.message.clone()));
+                entry.0 += 1;
+            }
+        }
+    }
+    out
+}
+
 fn examples() -> BTreeMap<&'static str, (usize, Example)> {
     let cases = root().join("spec-cases");
     let mut out: BTreeMap<&'static str, (usize, Example)> = BTreeMap::new();
@@ -120,7 +147,42 @@ fn render(examples: &BTreeMap<&'static str, (usize, Example)>) -> String {
             }
         }
     }
+    s.push_str(
+        "\n# Warnings\n\nA fetch that works can still be fragile; the trace's `warnings` say so.\n",
+    );
+    let warnings = warning_examples();
+    for (kind, when) in fetchsim::WARNING_KINDS {
+        s.push_str(&format!("\n## {kind}\n\n{when}\n"));
+        match warnings.get(*kind) {
+            Some((n, case, message)) => s.push_str(&format!(
+                "\nExample ({n} in the corpus): [`{case}`](../{case})\n\n- message: {message}\n"
+            )),
+            None => s.push_str("\nNo corpus case yet.\n"),
+        }
+    }
     s
+}
+
+#[test]
+fn every_warning_kind_has_a_case() {
+    let warnings = warning_examples();
+    let missing: Vec<&str> = fetchsim::WARNING_KINDS
+        .iter()
+        .map(|(k, _)| *k)
+        .filter(|k| !warnings.contains_key(*k))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "warning kinds without a corpus case: {missing:?}"
+    );
+    let unknown: Vec<&String> = warnings
+        .keys()
+        .filter(|k| !fetchsim::WARNING_KINDS.iter().any(|(n, _)| n == k))
+        .collect();
+    assert!(
+        unknown.is_empty(),
+        "warnings given but not listed in WARNING_KINDS: {unknown:?}"
+    );
 }
 
 #[test]

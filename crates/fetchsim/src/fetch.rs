@@ -477,6 +477,60 @@ impl Fetch {
         self.state = State::Done;
     }
 
+    /// Warnings for a CORS response that passes but is fragile.
+    fn warn_fragile_cors_response(
+        &mut self,
+        url: &str,
+        origin: &str,
+        credentials: CredentialsMode,
+        res: &Received,
+    ) {
+        let acao = res
+            .headers
+            .get(b"access-control-allow-origin")
+            .unwrap_or_default();
+        if acao == b"null" {
+            self.warn(
+                "allow-origin-null",
+                spec!("#concept-cors-check"),
+                format!(
+                    "The response from {url} allows origin `null`, which every sandboxed document, `data:` URL and redirected request also presents; allow the real origin instead."
+                ),
+            );
+        } else if acao != b"*" {
+            let varies = res
+                .headers
+                .get_decode_split(b"vary")
+                .unwrap_or_default()
+                .iter()
+                .any(|v| v.eq_ignore_ascii_case("origin") || v == "*");
+            if !varies {
+                self.warn(
+                    "allow-origin-without-vary",
+                    "https://fetch.spec.whatwg.org/#cors-protocol-and-http-caches",
+                    format!(
+                        "The response from {url} allows `{origin}` by name but has no `Vary: Origin`; an HTTP cache can serve it to a page of another origin, which then fails. Send `Vary: Origin`."
+                    ),
+                );
+            }
+        }
+        if credentials != CredentialsMode::Include
+            && res
+                .headers
+                .get(b"access-control-allow-credentials")
+                .as_deref()
+                == Some(b"true")
+        {
+            self.warn(
+                "allow-credentials-without-credentials",
+                spec!("#concept-cors-check"),
+                format!(
+                    "The response from {url} sends `Access-Control-Allow-Credentials: true`, but the request's credentials mode is `{credentials}`, so it is ignored: the request carried no cross-origin cookies. Use `credentials: \"include\"` if it should."
+                ),
+            );
+        }
+    }
+
     fn warn(&mut self, kind: &'static str, anchor: &'static str, message: String) {
         self.warnings.push(Warning {
             kind,
@@ -1152,6 +1206,23 @@ impl Fetch {
                 );
             }
         }
+        if let Ok(Some(asked)) = access_control::max_age(&res.headers) {
+            let caps: Vec<String> = Profile::ALL
+                .iter()
+                .filter(|p| **p != Profile::Spec && asked > p.rules().max_age_cap)
+                .map(|p| format!("{p} {} s", p.rules().max_age_cap))
+                .collect();
+            if !caps.is_empty() {
+                self.warn(
+                    "max-age-above-browser-cap",
+                    spec!("#cors-preflight-fetch-0"),
+                    format!(
+                        "Access-Control-Max-Age {asked} on the OPTIONS response to {url} is above what some browsers keep ({}); they preflight again sooner than the server expects.",
+                        caps.join(", ")
+                    ),
+                );
+            }
+        }
         let max_age = match max_age_for(&res.headers, rules) {
             Some(n) => n,
             None => {
@@ -1243,6 +1314,7 @@ impl Fetch {
                     }
                 ),
             );
+            self.warn_fragile_cors_response(&url, &serialized, req.credentials, &res);
         }
         if req.tainting == ResponseTainting::Opaque {
             let corp = res.headers.get(b"cross-origin-resource-policy");

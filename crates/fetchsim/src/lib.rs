@@ -60,7 +60,7 @@ pub use profile::{CacheStore, MaxAgeRule, Profile, ProfileRules};
 pub use request::{BodyInit, BodySource, Client, DetailedBody, Duplex, Request, RequestInit};
 pub use trace::{
     Outcome, ReceivedResponse, RequestKind, RequestRecord, ResponseRecord, ResponseType, Step,
-    StepResult, Trace, Warning,
+    StepResult, Trace, Warning, WARNING_KINDS,
 };
 pub use url;
 

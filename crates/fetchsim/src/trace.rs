@@ -149,6 +149,30 @@ pub struct Trace {
     pub warnings: Vec<Warning>,
 }
 
+/// Every warning kind, with when it is given.
+pub const WARNING_KINDS: &[(&str, &str)] = &[
+    (
+        "authorization-covered-by-wildcard",
+        "Under a browser profile that still allows it, `Authorization` passed a preflight only through `Access-Control-Allow-Headers: *`, which the standard (and, after their deprecation, the browsers) do not accept.",
+    ),
+    (
+        "allow-origin-without-vary",
+        "A response allows the request's origin by name but has no `Vary: Origin`, so an HTTP cache can serve it to another origin.",
+    ),
+    (
+        "allow-origin-null",
+        "A response allows the origin `null`, which sandboxed documents, `data:` URLs and redirected requests all present.",
+    ),
+    (
+        "allow-credentials-without-credentials",
+        "A response sends `Access-Control-Allow-Credentials: true` to a request whose credentials mode is not `include`: the request carried no cross-origin credentials.",
+    ),
+    (
+        "max-age-above-browser-cap",
+        "A preflight asks to be cached longer than some browsers keep preflights (WebKit 600 s, Chromium 7200 s).",
+    ),
+];
+
 /// A fetch that works but is fragile: a deprecated browser allowance, a
 /// setting that differs between browsers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
