@@ -1169,8 +1169,9 @@ impl Fetch {
                         "authorization-covered-by-wildcard",
                         spec!("#cors-non-wildcard-request-header-name"),
                         format!(
-                            "`{n}` is allowed only through `Access-Control-Allow-Headers: *`; {} allows it with a deprecation warning, but the standard (and future browsers) do not: list `{n}` by name on the OPTIONS response to {url}.",
-                            self.config.profile
+                            "`{n}` is allowed only through `Access-Control-Allow-Headers: *`; {} allows it{}, but the standard does not: list `{n}` by name on the OPTIONS response to {url}.",
+                            self.config.profile,
+                            if self.config.profile == Profile::Webkit { "" } else { " with a deprecation warning" }
                         ),
                     );
                     continue;
