@@ -1,5 +1,7 @@
 //! `fetchsim`: simulate, check and explain CORS scenarios.
 
+mod probe;
+
 use fetchsim::scenario::{collect_files, Format, Scenario, ScenarioError};
 use fetchsim::Profile;
 use std::io::{self, Read, Write};
@@ -19,6 +21,7 @@ USAGE:
     fetchsim explain-error TEXT   read a browser's CORS console line (Chromium, Firefox or
                                   Safari; `-` reads stdin): the failure, why, the fix
                                   (--scenario: print a scenario that reproduces it)
+    fetchsim probe URL ...        play the browser against a live server (`fetchsim probe --help`)
     fetchsim help                 this text
 
 OPTIONS (simulate, check, explain):
@@ -48,6 +51,7 @@ fn main() -> ExitCode {
         "check" => check(rest),
         "explain" => explain(rest),
         "explain-error" => explain_error(rest),
+        "probe" => probe::run(&args[1..]),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)
