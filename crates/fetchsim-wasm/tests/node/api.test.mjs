@@ -1,0 +1,191 @@
+// The npm package's `nodejs` build against the native CLI: same traces,
+// same explanations, same check results, same error messages.
+// Run by `cargo xtask wasm-test` (which builds the package and the CLI and
+// sets FETCHSIM_ROOT, FETCHSIM_PKG and FETCHSIM_CLI).
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+import { execFileSync, spawnSync } from "node:child_process";
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+
+const root = process.env.FETCHSIM_ROOT ?? path.resolve(import.meta.dirname, "../../../..");
+const pkgDir = process.env.FETCHSIM_PKG ?? path.join(root, "target/wasm/pkg");
+const cli = process.env.FETCHSIM_CLI ?? path.join(root, "target/debug/fetchsim");
+
+const require = createRequire(import.meta.url);
+// The package as a dependent would import it: through package.json's exports.
+const fetchsim = require(pkgDir);
+
+function runCli(args, input) {
+  const r = spawnSync(cli, args, { cwd: root, input, encoding: "utf8", maxBuffer: 1 << 28 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function corpusFiles(dir = path.join(root, "spec-cases")) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const p = path.join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...corpusFiles(p));
+    else if (name.endsWith(".toml")) out.push(p);
+  }
+  return out.sort();
+}
+
+const files = corpusFiles();
+
+test("cases() lists every case of spec-cases/ with its id, title and folder", () => {
+  const cases = fetchsim.cases();
+  const expected = files.map((f) => {
+    const text = readFileSync(f, "utf8");
+    const rel = path.relative(root, f).split(path.sep).join("/");
+    return {
+      id: /^id\s*=\s*"([^"]*)"/m.exec(text)?.[1],
+      folder: path.relative(path.join(root, "spec-cases"), path.dirname(f)).split(path.sep).join("/"),
+      path: rel,
+    };
+  });
+  assert.equal(cases.length, files.length);
+  assert.deepEqual(
+    cases.map(({ id, folder, path }) => ({ id, folder, path })),
+    expected,
+  );
+  for (const c of cases) assert.equal(typeof c.title, "string");
+});
+
+test("simulate(case) prints what `fetchsim simulate` prints, for the whole corpus", () => {
+  const out = runCli(["simulate", "spec-cases"]);
+  assert.equal(out.status, 0, out.stderr);
+  const lines = out.stdout.trim().split("\n");
+  assert.equal(lines.length, files.length);
+  const cases = fetchsim.cases();
+  for (const [i, line] of lines.entries()) {
+    const ours = fetchsim.simulate(fetchsim.case(cases[i].id));
+    // Same value, and the same JSON text, keys in the same order.
+    assert.deepEqual(ours, JSON.parse(line), cases[i].id);
+    assert.equal(JSON.stringify(ours), line, cases[i].id);
+  }
+});
+
+test("a scenario may be an object, its JSON text, or its TOML text", () => {
+  const file = files.find((f) => f.endsWith("credentials-wildcard-acao.toml")) ?? files[0];
+  const toml = readFileSync(file, "utf8");
+  const expected = JSON.parse(runCli(["simulate", file]).stdout);
+  const id = /^id\s*=\s*"([^"]*)"/m.exec(toml)[1];
+  const object = fetchsim.case(id);
+  assert.deepEqual(fetchsim.simulate(object), expected);
+  assert.deepEqual(fetchsim.simulate(JSON.stringify(object)), expected);
+  assert.deepEqual(fetchsim.simulate(toml), expected);
+});
+
+test("options.profile does what --profile does", () => {
+  for (const file of files.filter((_, i) => i % 40 === 0)) {
+    const toml = readFileSync(file, "utf8");
+    for (const profile of ["spec", "chromium", "firefox", "webkit"]) {
+      const out = runCli(["simulate", "--profile", profile, file]);
+      assert.equal(out.status, 0, out.stderr);
+      assert.deepEqual(fetchsim.simulate(toml, { profile }), JSON.parse(out.stdout), `${file} ${profile}`);
+    }
+  }
+});
+
+test("explain() gives the text `fetchsim explain` prints", () => {
+  for (const file of files.filter((_, i) => i % 25 === 0)) {
+    const out = runCli(["explain", file]);
+    assert.equal(out.status, 0, out.stderr);
+    assert.equal(fetchsim.explain(readFileSync(file, "utf8")), out.stdout, file);
+  }
+});
+
+test("check() agrees with `fetchsim check` on every case", () => {
+  const out = runCli(["check", "spec-cases"]);
+  const failing = new Set(
+    [...out.stdout.matchAll(/^FAIL \S+ \((.+)\)$/gm)].map((m) => m[1]),
+  );
+  for (const c of fetchsim.cases()) {
+    const r = fetchsim.check(fetchsim.case(c.id), { file: c.path });
+    assert.equal(r.passed, !failing.has(c.id), `${c.id}: ${r.report}`);
+    assert.equal(r.fetches.length, fetchsim.case(c.id).fetches.length);
+    if (!r.passed) {
+      const block = out.stdout.slice(out.stdout.indexOf(`FAIL ${c.path} (${c.id})`));
+      assert.ok(block.startsWith(r.report), `${c.id}: ${r.report}`);
+    }
+  }
+});
+
+test("errors are JS Errors with the CLI's message", () => {
+  const malformed = [
+    "{ not json",
+    '{"id": 1}',
+    '{"id": "x", "client": {"origin": "http://a.test"}, "fetches": [], "extra": true}',
+    '{"id": "x", "client": {"origin": "http://a.test"}, "fetches": []}',
+    '{"id": "x", "client": {"origin": "not an origin"}, "fetches": [{"request": {"url": "http://a.test/"}}]}',
+    '{"id": "x", "client": {"origin": "http://a.test"}, "fetches": [{"request": {"url": "http://a.test/", "mode": "bogus"}}]}',
+    '{"id": "x", "client": {"origin": "http://a.test"}, "fetches": [{"at_ms": 5, "request": {"url": "/"}}, {"at_ms": 1, "request": {"url": "/"}}]}',
+    '{"id": "x", "client": {"origin": "http://a.test"}, "server": [{"url": "http://a.test/", "response": {"status": 99}}], "fetches": [{"request": {"url": "/"}}]}',
+    'id = "x"\n[client\norigin = 1\n',
+    'id = "x"\n[client]\norigin = "http://a.test"\n',
+  ];
+  for (const text of malformed) {
+    const out = runCli(["simulate", "-"], text);
+    assert.equal(out.status, 2, text);
+    const cliMessage = out.stderr.trim().replace(/^fetchsim: /, "");
+    assert.throws(
+      () => fetchsim.simulate(text, { file: "-" }),
+      (e) => {
+        assert.ok(e instanceof Error, "an Error");
+        assert.equal(e.message, cliMessage);
+        assert.equal(e.file, "-");
+        assert.equal(typeof e.field, "string");
+        assert.equal(typeof e.reason, "string");
+        return true;
+      },
+      text,
+    );
+    // Without options.file, the scenario is called <input>.
+    assert.throws(() => fetchsim.explain(text), (e) => e instanceof Error && e.message.startsWith("<input>"));
+    assert.throws(() => fetchsim.check(text), (e) => e instanceof Error && e.message.startsWith("<input>"));
+  }
+
+  const ok = fetchsim.case(fetchsim.cases()[0].id);
+  const out = runCli(["simulate", "--profile", "opera", "-"], JSON.stringify(ok));
+  assert.equal(out.status, 2);
+  assert.throws(
+    () => fetchsim.simulate(ok, { profile: "opera" }),
+    (e) => e instanceof Error && e.message === out.stderr.trim().replace(/^fetchsim: /, ""),
+  );
+
+  for (const bad of [undefined, null, 3, true]) {
+    assert.throws(() => fetchsim.simulate(bad), Error);
+  }
+  const cyclic = { id: "x" };
+  cyclic.self = cyclic;
+  assert.throws(() => fetchsim.simulate(cyclic), Error);
+  assert.throws(() => fetchsim.simulate(ok, { profile: 3 }), Error);
+  assert.throws(() => fetchsim.case("no-such-case"), (e) => e instanceof Error && /no-such-case/.test(e.message));
+});
+
+test("profiles() and version()", () => {
+  assert.deepEqual(
+    fetchsim.profiles().map((p) => p.name),
+    ["spec", "chromium", "firefox", "webkit"],
+  );
+  for (const p of fetchsim.profiles()) {
+    assert.equal(typeof p.title, "string");
+    assert.equal(typeof p.rules.max_age_cap, "number");
+  }
+  const v = execFileSync(cli, ["--version"], { encoding: "utf8" }).trim();
+  assert.equal(`fetchsim ${fetchsim.version()}`, v);
+});
+
+test("the package's ESM entry for browsers exports the same API", async () => {
+  const web = readFileSync(path.join(pkgDir, "web/fetchsim.js"), "utf8");
+  for (const name of ["simulate", "check", "explain", "cases", "profiles", "version"]) {
+    assert.match(web, new RegExp(`export function ${name}\\(`));
+  }
+  assert.match(web, /export \{ _case as case \};/);
+  const manifest = JSON.parse(readFileSync(path.join(pkgDir, "package.json"), "utf8"));
+  assert.equal(manifest.name, "fetchsim-wasm");
+  assert.equal(manifest.exports["./web"].default, "./web/fetchsim.js");
+});
