@@ -175,6 +175,19 @@ impl ErrorKind {
     }
 }
 
+impl std::str::FromStr for ErrorKind {
+    type Err = String;
+
+    /// Parse a kind from its stable name (`wildcard-origin-not-allowed`).
+    fn from_str(s: &str) -> Result<Self, String> {
+        ErrorKind::ALL
+            .iter()
+            .copied()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| format!("unknown error kind `{s}`; see docs/errors.md"))
+    }
+}
+
 impl fmt::Display for ErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

@@ -509,7 +509,7 @@ impl Fetch {
                     "allow-origin-without-vary",
                     "https://fetch.spec.whatwg.org/#cors-protocol-and-http-caches",
                     format!(
-                        "The response from {url} allows `{origin}` by name but has no `Vary: Origin`; an HTTP cache can serve it to a page of another origin, which then fails. Send `Vary: Origin`."
+                        "The response from {url} allows `{origin}` by name but has no `Vary: Origin`: if the server picks Access-Control-Allow-Origin per request origin, an HTTP cache can serve this response to a page of another origin, which then fails. Send `Vary: Origin` (unless the value is the same for every origin)."
                     ),
                 );
             }

@@ -157,7 +157,7 @@ pub const WARNING_KINDS: &[(&str, &str)] = &[
     ),
     (
         "allow-origin-without-vary",
-        "A response allows the request's origin by name but has no `Vary: Origin`, so an HTTP cache can serve it to another origin.",
+        "A response allows the request's origin by name but has no `Vary: Origin`, so, if the server picks the value per origin, an HTTP cache can serve it to another origin.",
     ),
     (
         "allow-origin-null",
