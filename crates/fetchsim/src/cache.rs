@@ -50,6 +50,27 @@ pub struct CacheKey<'a> {
     pub include: bool,
 }
 
+/// How cache entries match a request: the standard's rules, or a browser's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MatchRules {
+    /// `*` entries match any method or header name.
+    pub wildcards: bool,
+    /// An entry matches only a request with the same credentials (rather
+    /// than a credentialed entry serving every request).
+    pub exact_credentials: bool,
+    /// A `*` header entry covers `Authorization` too.
+    pub star_covers_authorization: bool,
+}
+
+impl MatchRules {
+    /// The standard's matching.
+    pub const SPEC: MatchRules = MatchRules {
+        wildcards: true,
+        exact_credentials: false,
+        star_covers_authorization: false,
+    };
+}
+
 /// The CORS-preflight cache: a list of entries, each removed `max-age`
 /// seconds after it was stored (measured on the caller's virtual clock).
 #[derive(Clone, Debug, Default)]
@@ -75,27 +96,50 @@ impl PreflightCache {
 
     /// [Cache entry match](https://fetch.spec.whatwg.org/#concept-cache-match):
     /// same key, origin and URL, and the entry is credentialed or the request
-    /// is not `include`.
-    fn matches(entry: &CacheEntry, k: &CacheKey<'_>, now: Timestamp) -> bool {
+    /// is not `include` (under `exact_credentials`: the same credentials).
+    fn matches(entry: &CacheEntry, k: &CacheKey<'_>, now: Timestamp, rules: MatchRules) -> bool {
+        let credentials = if rules.exact_credentials {
+            entry.credentials == k.include
+        } else {
+            entry.credentials || !k.include
+        };
         entry.is_live(now)
             && entry.key == k.key
             && entry.origin == k.origin
             && entry.url == k.url
-            && (entry.credentials || !k.include)
+            && credentials
     }
 
-    fn method_entry(&self, k: &CacheKey<'_>, method: &str, now: Timestamp) -> Option<usize> {
+    fn method_entry(
+        &self,
+        k: &CacheKey<'_>,
+        method: &str,
+        now: Timestamp,
+        rules: MatchRules,
+    ) -> Option<usize> {
         self.entries.iter().position(|e| {
-            Self::matches(e, k, now) && e.method.as_deref().is_some_and(|m| m == method || m == "*")
+            Self::matches(e, k, now, rules)
+                && e.method
+                    .as_deref()
+                    .is_some_and(|m| m == method || (rules.wildcards && m == "*"))
         })
     }
 
-    fn header_entry(&self, k: &CacheKey<'_>, name: &str, now: Timestamp) -> Option<usize> {
+    fn header_entry(
+        &self,
+        k: &CacheKey<'_>,
+        name: &str,
+        now: Timestamp,
+        rules: MatchRules,
+    ) -> Option<usize> {
         self.entries.iter().position(|e| {
-            Self::matches(e, k, now)
+            Self::matches(e, k, now, rules)
                 && e.header_name.as_deref().is_some_and(|h| {
                     h.eq_ignore_ascii_case(name)
-                        || (h == "*" && !name.eq_ignore_ascii_case("authorization"))
+                        || (rules.wildcards
+                            && h == "*"
+                            && (rules.star_covers_authorization
+                                || !name.eq_ignore_ascii_case("authorization")))
                 })
         })
     }
@@ -103,14 +147,36 @@ impl PreflightCache {
     /// [Method cache entry match](https://fetch.spec.whatwg.org/#concept-cache-match-method):
     /// an entry whose method is `method` (byte-exact) or `*`.
     pub fn method_match(&self, k: &CacheKey<'_>, method: &str, now: Timestamp) -> bool {
-        self.method_entry(k, method, now).is_some()
+        self.method_match_with(k, method, now, MatchRules::SPEC)
+    }
+
+    /// [`method_match`](Self::method_match) under a browser's rules.
+    pub fn method_match_with(
+        &self,
+        k: &CacheKey<'_>,
+        method: &str,
+        now: Timestamp,
+        rules: MatchRules,
+    ) -> bool {
+        self.method_entry(k, method, now, rules).is_some()
     }
 
     /// [Header-name cache entry match](https://fetch.spec.whatwg.org/#concept-cache-match-header):
     /// an entry whose header name matches case-insensitively, or is `*` and
     /// the name is not `Authorization`.
     pub fn header_match(&self, k: &CacheKey<'_>, name: &str, now: Timestamp) -> bool {
-        self.header_entry(k, name, now).is_some()
+        self.header_match_with(k, name, now, MatchRules::SPEC)
+    }
+
+    /// [`header_match`](Self::header_match) under a browser's rules.
+    pub fn header_match_with(
+        &self,
+        k: &CacheKey<'_>,
+        name: &str,
+        now: Timestamp,
+        rules: MatchRules,
+    ) -> bool {
+        self.header_entry(k, name, now, rules).is_some()
     }
 
     /// Step 9 of the [CORS-preflight fetch](https://fetch.spec.whatwg.org/#cors-preflight-fetch-0)
@@ -131,9 +197,10 @@ impl PreflightCache {
         max_age: u64,
         now: Timestamp,
         restart: bool,
+        rules: MatchRules,
     ) {
         self.purge(now);
-        match self.method_entry(k, method, now) {
+        match self.method_entry(k, method, now, rules) {
             Some(i) => {
                 self.entries[i].max_age = max_age;
                 if restart {
@@ -154,9 +221,10 @@ impl PreflightCache {
         max_age: u64,
         now: Timestamp,
         restart: bool,
+        rules: MatchRules,
     ) {
         self.purge(now);
-        match self.header_entry(k, name, now) {
+        match self.header_entry(k, name, now, rules) {
             Some(i) => {
                 self.entries[i].max_age = max_age;
                 if restart {
@@ -212,10 +280,10 @@ mod tests {
     #[test]
     fn entries_expire_after_max_age_on_the_virtual_clock() {
         let mut c = PreflightCache::new();
-        c.store_method(&key(false), "PUT", 5, Timestamp(0), false);
+        c.store_method(&key(false), "PUT", 5, Timestamp(0), false, MatchRules::SPEC);
         assert!(c.method_match(&key(false), "PUT", Timestamp(4999)));
         assert!(!c.method_match(&key(false), "PUT", Timestamp(5000)));
-        c.store_method(&key(false), "PUT", 0, Timestamp(0), false);
+        c.store_method(&key(false), "PUT", 0, Timestamp(0), false, MatchRules::SPEC);
         assert!(
             !c.method_match(&key(false), "PUT", Timestamp(0)),
             "max-age 0 expires at once"
@@ -225,12 +293,26 @@ mod tests {
     #[test]
     fn credentials_and_wildcards() {
         let mut c = PreflightCache::new();
-        c.store_method(&key(false), "PUT", 10, Timestamp(0), false);
+        c.store_method(
+            &key(false),
+            "PUT",
+            10,
+            Timestamp(0),
+            false,
+            MatchRules::SPEC,
+        );
         assert!(
             !c.method_match(&key(true), "PUT", Timestamp(1)),
             "uncredentialed entry does not serve include"
         );
-        c.store_method(&key(true), "DELETE", 10, Timestamp(0), false);
+        c.store_method(
+            &key(true),
+            "DELETE",
+            10,
+            Timestamp(0),
+            false,
+            MatchRules::SPEC,
+        );
         assert!(
             c.method_match(&key(false), "DELETE", Timestamp(1)),
             "credentialed entry serves everyone"
@@ -239,10 +321,17 @@ mod tests {
             !c.method_match(&key(false), "put", Timestamp(1)),
             "methods are byte-exact"
         );
-        c.store_header_name(&key(false), "*", 10, Timestamp(0), false);
+        c.store_header_name(&key(false), "*", 10, Timestamp(0), false, MatchRules::SPEC);
         assert!(c.header_match(&key(false), "x-foo", Timestamp(1)));
         assert!(!c.header_match(&key(false), "Authorization", Timestamp(1)));
-        c.store_header_name(&key(false), "X-Foo", 10, Timestamp(0), false);
+        c.store_header_name(
+            &key(false),
+            "X-Foo",
+            10,
+            Timestamp(0),
+            false,
+            MatchRules::SPEC,
+        );
         assert_eq!(
             c.entries(Timestamp(1)).count(),
             3,
@@ -253,8 +342,15 @@ mod tests {
     #[test]
     fn update_instead_of_duplicate_and_clear() {
         let mut c = PreflightCache::new();
-        c.store_method(&key(false), "PUT", 5, Timestamp(0), false);
-        c.store_method(&key(false), "PUT", 10, Timestamp(4000), false);
+        c.store_method(&key(false), "PUT", 5, Timestamp(0), false, MatchRules::SPEC);
+        c.store_method(
+            &key(false),
+            "PUT",
+            10,
+            Timestamp(4000),
+            false,
+            MatchRules::SPEC,
+        );
         assert_eq!(c.entries(Timestamp(4000)).count(), 1);
         assert!(
             c.method_match(&key(false), "PUT", Timestamp(9999)),

@@ -10,7 +10,7 @@ use crate::cache::{CacheKey, PreflightCache};
 use crate::cors::{cors_check, cors_exposed_header_names};
 use crate::diagnostics::FailureContext;
 use crate::error::{spec, ErrorKind, NetworkError};
-use crate::profile::{CacheStore, MaxAgeRule, Profile, ProfileRules};
+use crate::profile::{CacheClear, CacheStore, MaxAgeRule, Profile, ProfileRules};
 use crate::request::{self, BodySource, Client, Request, RequestInit};
 use crate::trace::Warning;
 use crate::trace::{
@@ -459,7 +459,21 @@ impl Fetch {
             ctx.url = url_without_fragment(req.current_url());
             ctx.origin = req.origin.serialize();
         }
-        if self.preflight_path && self.request.is_some() {
+        let on_preflight = request
+            .and_then(|i| self.requests.get(i))
+            .is_some_and(|r| r.kind == RequestKind::Preflight);
+        let cors = self
+            .request
+            .as_ref()
+            .is_some_and(|r| r.tainting == ResponseTainting::Cors);
+        let clear = self.request.is_some()
+            && match self.config.rules().cache_clear {
+                CacheClear::PreflightPath => self.preflight_path,
+                CacheClear::PreflightFailure => on_preflight,
+                CacheClear::AnyFailure => self.preflight_path || cors,
+                CacheClear::Never => false,
+            };
+        if clear {
             let (key, origin, url, include) = self.cache_key_parts();
             cache.clear(&CacheKey {
                 key: &key,
@@ -468,7 +482,7 @@ impl Fetch {
                 include,
             });
             self.step("preflight-cache", spec!("#concept-cache-clear"), None, StepResult::Info, format!(
-                "The fetch took the preflight path and failed, so the preflight cache entries for {url} are cleared."
+                "The fetch failed (on the preflight path), so the preflight cache entries for {url} are cleared."
             ));
         }
         let mut error = NetworkError::new(kind, request, message).with_context(&ctx);
@@ -746,11 +760,12 @@ impl Fetch {
         };
         let method = self.req().method_str();
         let use_flag = self.req().use_cors_preflight;
-        let method_hit = cache.method_match(&k, &method, now);
+        let matching = self.config.rules().cache_match;
+        let method_hit = cache.method_match_with(&k, &method, now, matching);
         let misses: Vec<String> = unsafe_names
             .iter()
             .map(|n| isomorphic_decode(n))
-            .filter(|n| !cache.header_match(&k, n, now))
+            .filter(|n| !cache.header_match_with(&k, n, now, matching))
             .collect();
         let method_needs = !method_hit && (!safelisted_method || use_flag);
         if method_needs || !misses.is_empty() {
@@ -860,6 +875,11 @@ impl Fetch {
         // then the Fetch Metadata headers (mode `cors`).
         list.append(b"Origin".to_vec(), serialized.clone().into_bytes());
         self.append_fetch_metadata(&mut list, RequestMode::Cors);
+        if self.config.rules().sec_fetch_mode_on_every_preflight
+            && !list.contains(b"sec-fetch-mode")
+        {
+            list.append(b"Sec-Fetch-Mode".to_vec(), b"cors".to_vec());
+        }
         let ex = self.new_exchange(RequestKind::Preflight, b"OPTIONS", list, false);
         self.step("cors-preflight-fetch", spec!("#cors-preflight-fetch-0"), Some(ex.index), StepResult::Info, format!(
             "Preflight: OPTIONS {} with Origin `{serialized}`, Access-Control-Request-Method `{}`{}, without credentials.",
@@ -1266,11 +1286,28 @@ impl Fetch {
                 cache.clear(&k);
             }
             let restart = rules.cache_store != CacheStore::Spec;
-            for m in &methods {
-                cache.store_method(&k, &isomorphic_decode(m), max_age, now, restart);
+            let keep =
+                |item: &Vec<u8>| rules.cache_star_from_credentialed || !include || item != b"*";
+            let tainted_ok = rules.cache_tainted || !req.is_redirect_tainted();
+            for m in methods.iter().filter(|m| keep(m) && tainted_ok) {
+                cache.store_method(
+                    &k,
+                    &isomorphic_decode(m),
+                    max_age,
+                    now,
+                    restart,
+                    rules.cache_match,
+                );
             }
-            for h in &header_names {
-                cache.store_header_name(&k, &isomorphic_decode(h), max_age, now, restart);
+            for h in header_names.iter().filter(|h| keep(h) && tainted_ok) {
+                cache.store_header_name(
+                    &k,
+                    &isomorphic_decode(h),
+                    max_age,
+                    now,
+                    restart,
+                    rules.cache_match,
+                );
             }
             if !methods.is_empty() || !header_names.is_empty() {
                 self.step(

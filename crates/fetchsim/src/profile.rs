@@ -5,6 +5,7 @@
 //! changes only what its rules say; `docs/profiles.md` lists every rule with
 //! its source and the case in `spec-cases/profiles/` that shows it.
 
+use crate::cache::MatchRules;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -51,18 +52,43 @@ impl Profile {
                 authorization_covered_by_wildcard: true,
                 max_age: MaxAgeRule::NegativeIsZero,
                 cache_store: CacheStore::ReplaceWholesale,
+                cache_match: MatchRules {
+                    star_covers_authorization: true,
+                    ..MatchRules::SPEC
+                },
+                cache_star_from_credentialed: false,
+                cache_tainted: false,
+                cache_clear: CacheClear::PreflightFailure,
+                sec_fetch_mode_on_every_preflight: true,
             },
             Profile::Firefox => ProfileRules {
                 max_age_cap: 86400,
                 authorization_covered_by_wildcard: true,
                 max_age: MaxAgeRule::InvalidIsNotCached,
                 cache_store: CacheStore::MergeRestartingExpiry,
+                cache_match: MatchRules {
+                    wildcards: false,
+                    exact_credentials: true,
+                    star_covers_authorization: false,
+                },
+                cache_star_from_credentialed: false,
+                cache_tainted: true,
+                cache_clear: CacheClear::AnyFailure,
+                sec_fetch_mode_on_every_preflight: false,
             },
             Profile::Webkit => ProfileRules {
                 max_age_cap: 600,
                 authorization_covered_by_wildcard: true,
                 max_age: MaxAgeRule::NegativeIsZero,
                 cache_store: CacheStore::ReplaceWholesale,
+                cache_match: MatchRules {
+                    star_covers_authorization: true,
+                    ..MatchRules::SPEC
+                },
+                cache_star_from_credentialed: false,
+                cache_tainted: false,
+                cache_clear: CacheClear::Never,
+                sec_fetch_mode_on_every_preflight: false,
             },
         }
     }
@@ -124,6 +150,32 @@ pub struct ProfileRules {
     pub max_age: MaxAgeRule,
     /// How preflight results are stored.
     pub cache_store: CacheStore,
+    /// How cached entries match later requests.
+    pub cache_match: MatchRules,
+    /// Whether a `*` from a preflight for a credentialed request is cached
+    /// (as the standard's text does); browsers keep it only as a literal.
+    pub cache_star_from_credentialed: bool,
+    /// Whether the preflights of redirect-tainted requests (`Origin: null`)
+    /// are cached.
+    pub cache_tainted: bool,
+    /// When a failed fetch clears the URL's cache entries.
+    pub cache_clear: CacheClear,
+    /// Whether every preflight carries `Sec-Fetch-Mode: cors`, even to a URL
+    /// that is not potentially trustworthy.
+    pub sec_fetch_mode_on_every_preflight: bool,
+}
+
+/// When a failed fetch clears the cache entries of its URL.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CacheClear {
+    /// The standard: any network error of a fetch that took the preflight path.
+    PreflightPath,
+    /// Only when the preflight itself fails.
+    PreflightFailure,
+    /// Any CORS failure, preflighted or not.
+    AnyFailure,
+    /// Never.
+    Never,
 }
 
 impl ProfileRules {
@@ -134,5 +186,10 @@ impl ProfileRules {
         authorization_covered_by_wildcard: false,
         max_age: MaxAgeRule::Spec,
         cache_store: CacheStore::Spec,
+        cache_match: MatchRules::SPEC,
+        cache_star_from_credentialed: true,
+        cache_tainted: true,
+        cache_clear: CacheClear::PreflightPath,
+        sec_fetch_mode_on_every_preflight: false,
     };
 }
