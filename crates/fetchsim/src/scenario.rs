@@ -169,13 +169,47 @@ pub struct ScenarioError {
 }
 
 impl fmt::Display for ScenarioError {
+    /// One line: control characters escaped, each part cut to a readable
+    /// length (an error never echoes a megabyte of input).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.field.is_empty() {
-            write!(f, "{}: {}", self.file, self.reason)
+        let (field, reason) = (printable(&self.field, 120), printable(&self.reason, 120));
+        if field.is_empty() {
+            write!(f, "{}: {reason}", self.file)
         } else {
-            write!(f, "{}: {}: {}", self.file, self.field, self.reason)
+            write!(f, "{}: {field}: {reason}", self.file)
         }
     }
+}
+
+/// `s` on one line (control characters escaped), each run of more than
+/// `max` characters without a space shortened around a `…` that says how long
+/// it was: the error keeps its words but never echoes a megabyte of input.
+fn printable(s: &str, max: usize) -> String {
+    let escaped: String = s
+        .chars()
+        .flat_map(|c| {
+            let e: Vec<char> = if c.is_control() {
+                c.escape_default().collect()
+            } else {
+                vec![c]
+            };
+            e
+        })
+        .collect();
+    escaped
+        .split(' ')
+        .map(|word| {
+            let n = word.chars().count();
+            if n <= max {
+                word.to_string()
+            } else {
+                let head: String = word.chars().take(max / 2).collect();
+                let tail: String = word.chars().skip(n - max / 4).collect();
+                format!("{head}…({n} characters)…{tail}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 impl std::error::Error for ScenarioError {}
@@ -219,11 +253,13 @@ impl Scenario {
         let scenario: Scenario = match format {
             Format::Json => {
                 let de = &mut serde_json::Deserializer::from_str(text);
-                serde_path_to_error::deserialize(de).map_err(|e| {
+                let scenario = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
                     let field = serde_path(e.path());
                     let inner = e.into_inner();
                     err(field, format!("{inner}"))
-                })?
+                })?;
+                de.end().map_err(|e| err(String::new(), format!("{e}")))?;
+                scenario
             }
             Format::Toml => {
                 let de = toml::Deserializer::parse(text)
