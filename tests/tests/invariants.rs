@@ -12,6 +12,8 @@
 //! session. `PROPTEST_CASES=20000 cargo test -p fetchsim-corpus-tests --test
 //! invariants --release` searches deeper.
 
+use fetchsim::headers::request::cors_unsafe_request_header_names;
+use fetchsim::headers::HeaderList;
 use fetchsim::http::HeaderMap;
 use fetchsim::url::Url;
 use fetchsim::{
@@ -934,4 +936,104 @@ fn url(s: &str) -> Option<Url> {
 fn redirect_tainted(client: &Origin, urls: &[Url]) -> bool {
     urls.windows(2)
         .any(|w| w[1].origin() != w[0].origin() && !client.is_same_origin_with_url(&w[0]))
+}
+
+// ----- the invariants not covered above -----
+
+/// The names the browser adds to a request's header list after the CORS
+/// decision (they are not the request's own headers).
+const ADDED_BY_THE_BROWSER: &[&str] = &[
+    "origin",
+    "sec-fetch-dest",
+    "sec-fetch-mode",
+    "sec-fetch-site",
+];
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// The seed's rule on every response, not only the last: a credentialed
+    /// (`include`) fetch that resolves with a `cors` response got, on every
+    /// response to a cors-tainted request (each preflight, each redirect hop
+    /// once the fetch went cross-origin, the final response), exactly one
+    /// `Access-Control-Allow-Origin` equal to the `Origin` the browser sent
+    /// with that request, and `Access-Control-Allow-Credentials` exactly
+    /// `true`.
+    #[test]
+    fn every_cors_tainted_response_of_a_credentialed_fetch_passed(s in session()) {
+        let client = Origin::parse(s.origin).expect("the pool's origins parse");
+        for run in s.run() {
+            if run.init.credentials != CredentialsMode::Include {
+                continue;
+            }
+            let t = &run.trace;
+            if t.response.as_ref().map(|r| r.type_) != Some(ResponseType::Cors) {
+                continue;
+            }
+            let mut cors_tainted = false;
+            for (i, r) in t.requests.iter().enumerate() {
+                if r.kind == RequestKind::Main {
+                    cors_tainted |= url(&r.url).is_some_and(|u| !client.is_same_origin_with_url(&u));
+                }
+                if r.kind == RequestKind::Main && !cors_tainted {
+                    continue;
+                }
+                let served = run.served.get(i).cloned().flatten();
+                prop_assert!(served.is_some(), "request {} unanswered:\n{}", i, json(t));
+                let served = served.unwrap_or_else(|| unreachable!());
+                let origin = r.origin.clone();
+                prop_assert!(origin.is_some(), "cors-tainted request {} without Origin:\n{}", i, json(t));
+                let acao = served.values("access-control-allow-origin");
+                prop_assert_eq!(
+                    acao, origin.into_iter().collect::<Vec<_>>(),
+                    "request {} ({:?}):\n{}", i, r.kind, json(t)
+                );
+                let acac = served.get("access-control-allow-credentials");
+                prop_assert_eq!(
+                    acac.as_deref(),
+                    Some("true"),
+                    "request {} ({:?}):\n{}", i, r.kind, json(t)
+                );
+            }
+        }
+    }
+
+    /// `Access-Control-Request-Headers` is exactly the CORS-unsafe
+    /// request-header names of the request it asks for: the sorted,
+    /// lowercase, de-duplicated set, computed here from the header list the
+    /// request carries right after the preflight (less what the browser adds
+    /// on the wire), and absent when that set is empty.
+    #[test]
+    fn access_control_request_headers_names_exactly_the_unsafe_headers(s in session()) {
+        for run in s.run() {
+            let t = &run.trace;
+            for (i, r) in t.requests.iter().enumerate() {
+                if r.kind != RequestKind::Preflight {
+                    continue;
+                }
+                let Some(next) = t.requests.get(i + 1) else { continue };
+                if next.kind != RequestKind::Main || next.url != r.url {
+                    continue;
+                }
+                let list: HeaderList = next
+                    .headers
+                    .iter()
+                    .filter(|(n, _)| !ADDED_BY_THE_BROWSER.contains(&n.as_str()))
+                    .map(|(n, v)| {
+                        let bytes: Vec<u8> = v.chars().map(|c| c as u32 as u8).collect();
+                        (n.as_bytes().to_vec(), bytes)
+                    })
+                    .collect();
+                let expected: Vec<String> = cors_unsafe_request_header_names(&list)
+                    .iter()
+                    .map(|n| String::from_utf8_lossy(n).into_owned())
+                    .collect();
+                let expected = (!expected.is_empty()).then(|| expected.join(","));
+                prop_assert_eq!(
+                    r.access_control_request_headers.clone(), expected,
+                    "preflight {}:\n{}", i, json(t)
+                );
+            }
+        }
+    }
 }

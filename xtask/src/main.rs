@@ -5,6 +5,17 @@
 //! - `cargo xtask conformance [--check]`: run the corpus, write
 //!   `target/conformance/REPORT.json` and `spec-cases/CONFORMANCE.md`
 //!   (with `--check`, fail when the committed summary is out of date).
+//! - `cargo xtask browsers [--browser chromium|firefox|webkit|all]
+//!   [--timeout-ms N] [PATH...]`: run the scenarios in real headless
+//!   browsers and compare with the simulator under each browser's profile
+//!   (`crates/fetchsim-harness`, `docs/browsers.md`).
+//! - `cargo xtask wasm`, `cargo xtask playground`, `cargo xtask wasm-test`:
+//!   the WebAssembly package, the docs playground and their tests
+//!   (`src/wasm.rs`).
+//! - `cargo xtask bench`, `cargo xtask fuzz`: benchmarks and fuzzing
+//!   (`docs/performance.md`).
+
+mod wasm;
 
 use fetchsim::scenario::{collect_files, Scenario};
 use serde_json::json;
@@ -17,7 +28,24 @@ cargo xtask ci                      fmt --check, clippy -D warnings, cargo test 
                                     fetchsim check spec-cases, conformance --check
 cargo xtask conformance [--check]   run spec-cases/, write target/conformance/REPORT.json
                                     and spec-cases/CONFORMANCE.md; --check fails when the
-                                    committed CONFORMANCE.md differs from a fresh run";
+                                    committed CONFORMANCE.md differs from a fresh run
+cargo xtask browsers [--browser chromium|firefox|webkit|all] [--timeout-ms N] [PATH...]
+                                    run scenarios (default spec-cases/) in real headless browsers,
+                                    compare with the simulator's profile for each; writes
+                                    target/browsers/REPORT.json and SUMMARY.md
+cargo xtask wasm                    build the WebAssembly npm package into target/wasm/pkg (web and
+                                    nodejs), print its sizes; fails over 150 KB gzipped wasm + JS
+cargo xtask playground              the package, then the docs playground into target/playground
+cargo xtask wasm-test               the package and playground, then their tests: tsc on the .d.ts,
+                                    node --test against the CLI, headless Chromium (API, playground)
+cargo xtask bench [--quick] [--no-bench]
+                                    criterion benchmarks of the engine (cargo bench -p fetchsim),
+                                    allocations per fetch, `fetchsim simulate` over 3,000 files,
+                                    and the ratio to the browser when target/browsers/REPORT.json
+                                    exists (docs/performance.md)
+cargo xtask fuzz [--time SECS] [--sanitizer address|none] [headers|scenario|fetch ...]
+                                    run each cargo-fuzz target of fuzz/ for SECS s (default 60;
+                                    stable toolchain through RUSTC_BOOTSTRAP=1)";
 
 /// The groups of the reference list of test obligations.
 const GROUPS: &[(&str, &str, u32, u32)] = &[
@@ -48,11 +76,85 @@ fn main() -> ExitCode {
         ["ci"] => ci(&root),
         ["conformance"] => conformance(&root, false),
         ["conformance", "--check"] => conformance(&root, true),
+        ["browsers", rest @ ..] => browsers(&root, rest),
+        ["wasm", rest @ ..] => wasm::wasm(&root, rest),
+        ["playground", rest @ ..] => wasm::playground(&root, rest),
+        ["wasm-test", rest @ ..] => wasm::wasm_test(&root, rest),
+        ["bench", rest @ ..] => bench(&root, rest),
+        ["fuzz", rest @ ..] => fuzz(&root, rest),
         _ => {
             eprintln!("{USAGE}");
             ExitCode::from(2)
         }
     }
+}
+
+/// `cargo xtask browsers`: the real-browser differential harness.
+fn browsers(root: &Path, args: &[&str]) -> ExitCode {
+    let usage = || {
+        eprintln!("usage: cargo xtask browsers [--browser chromium|firefox|webkit|all] [--timeout-ms N] [PATH...]");
+        ExitCode::from(2)
+    };
+    let mut kinds = vec![fetchsim_harness::BrowserKind::Chromium];
+    let mut timeout_ms = 10_000;
+    let mut paths = Vec::new();
+    let mut it = args.iter();
+    while let Some(&a) = it.next() {
+        let (flag, inline) = match a.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f, Some(v)),
+            _ => (a, None),
+        };
+        match flag {
+            "--browser" => {
+                let Some(v) = inline.or_else(|| it.next().copied()) else {
+                    return usage();
+                };
+                kinds = if v == "all" {
+                    fetchsim_harness::BrowserKind::ALL.to_vec()
+                } else {
+                    match fetchsim_harness::BrowserKind::parse(v) {
+                        Some(k) => vec![k],
+                        None => {
+                            eprintln!("xtask browsers: unknown browser `{v}`");
+                            return usage();
+                        }
+                    }
+                };
+            }
+            "--timeout-ms" => {
+                let Some(v) = inline.or_else(|| it.next().copied()) else {
+                    return usage();
+                };
+                match v.parse() {
+                    Ok(n) => timeout_ms = n,
+                    Err(_) => {
+                        eprintln!("xtask browsers: --timeout-ms wants a number of milliseconds");
+                        return usage();
+                    }
+                }
+            }
+            "-h" | "--help" => return usage(),
+            _ if a.starts_with('-') => {
+                eprintln!("xtask browsers: unknown option `{a}`");
+                return usage();
+            }
+            _ => paths.push(PathBuf::from(a)),
+        }
+    }
+    let cwd = std::env::current_dir().unwrap_or_else(|_| root.to_path_buf());
+    let paths = if paths.is_empty() {
+        fetchsim_harness::default_paths(root)
+    } else {
+        paths.into_iter().map(|p| cwd.join(p)).collect()
+    };
+    let opts = fetchsim_harness::Options {
+        browsers: kinds,
+        timeout_ms,
+        paths,
+        root: root.to_path_buf(),
+        out_dir: root.join("target").join("browsers"),
+    };
+    ExitCode::from(fetchsim_harness::run(&opts) as u8)
 }
 
 /// Run every check CI runs, in order, stopping at the first failure.
@@ -240,11 +342,19 @@ fn conformance(root: &Path, check: bool) -> ExitCode {
         rate(passed, total),
         covered.len()
     );
-    println!(
-        "wrote {} and {}",
-        out_dir.join("REPORT.json").display(),
-        md_path.display()
-    );
+    if check {
+        println!(
+            "wrote {}; {} is up to date",
+            out_dir.join("REPORT.json").display(),
+            md_path.display()
+        );
+    } else {
+        println!(
+            "wrote {} and {}",
+            out_dir.join("REPORT.json").display(),
+            md_path.display()
+        );
+    }
     if passed == total {
         ExitCode::SUCCESS
     } else {
@@ -332,4 +442,441 @@ fn markdown(
         }
     }
     s
+}
+
+// ----- `cargo xtask bench` -----
+
+/// The benchmark cases: (criterion group/name, what, target in ns per fetch).
+const BENCH_CASES: &[(&str, &str, Option<f64>)] = &[
+    ("fetch/simple_get", "simple CORS GET", Some(300.0)),
+    (
+        "fetch/preflight_put_10h",
+        "credentialed preflighted PUT, 10 headers",
+        Some(1000.0),
+    ),
+    (
+        "fetch/preflight_put_10h_cache_hit",
+        "the same, preflight cache hit",
+        Some(1000.0),
+    ),
+    ("fetch/redirect_20", "20-hop redirect chain", None),
+    (
+        "fetch/simple_get_browser_routes",
+        "simple GET via Browser + Routes",
+        None,
+    ),
+    ("corpus/run", "whole corpus (parsed once)", None),
+    ("corpus/simulate_json", "corpus + trace JSON", None),
+    ("corpus/parse", "scenario parsing (per file)", None),
+];
+
+/// End-to-end target: `fetchsim simulate` over 3,000 files, µs per fetch.
+const E2E_TARGET_US: f64 = 20.0;
+const E2E_FILES: usize = 3000;
+
+fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .map(|p| if p.is_relative() { root.join(p) } else { p })
+        .unwrap_or_else(|| root.join("target"))
+}
+
+/// `cargo xtask bench [--quick] [--no-bench]`: criterion benchmarks of the
+/// engine, the end-to-end CLI figure, and the ratio to a real browser.
+fn bench(root: &Path, args: &[&str]) -> ExitCode {
+    let mut quick = false;
+    let mut run_criterion = true;
+    for a in args {
+        match *a {
+            "--quick" => quick = true,
+            "--no-bench" => run_criterion = false,
+            _ => {
+                eprintln!("usage: cargo xtask bench [--quick] [--no-bench]");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    if run_criterion {
+        let mut cmd = std::process::Command::new(&cargo);
+        cmd.args(["bench", "-p", "fetchsim", "--bench", "fetch", "--"])
+            .current_dir(root);
+        if quick {
+            cmd.arg("--quick");
+        }
+        eprintln!("xtask bench: cargo bench -p fetchsim --bench fetch");
+        match cmd.status() {
+            Ok(s) if s.success() => {}
+            Ok(s) => {
+                eprintln!("xtask bench: cargo bench failed ({s})");
+                return ExitCode::from(1);
+            }
+            Err(e) => {
+                eprintln!("xtask bench: cannot run cargo: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let criterion = std::env::var_os("CRITERION_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| target_dir(root).join("criterion"));
+    let rows: Vec<serde_json::Value> =
+        std::fs::read_to_string(criterion.join("fetchsim-bench.json"))
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default();
+    let row = |id: &str| {
+        rows.iter()
+            .find(|r| {
+                format!(
+                    "{}/{}",
+                    r["group"].as_str().unwrap_or(""),
+                    r["case"].as_str().unwrap_or("")
+                ) == id
+            })
+            .cloned()
+    };
+    println!();
+    println!(
+        "| case | what | median per fetch | target | allocations per fetch | bytes per fetch |"
+    );
+    println!("|---|---|---:|---:|---:|---:|");
+    let mut missed = Vec::new();
+    for (id, what, target) in BENCH_CASES {
+        let median = criterion_median_ns(&criterion, id);
+        let r = row(id);
+        let per = r
+            .as_ref()
+            .and_then(|r| r["fetches_per_iter"].as_f64())
+            .unwrap_or(1.0)
+            .max(1.0);
+        let per_fetch = median.map(|m| m / per);
+        if let (Some(t), Some(v)) = (target, per_fetch) {
+            if v > *t {
+                missed.push(format!("{id}: {} > {}", ns(v), ns(*t)));
+            }
+        }
+        println!(
+            "| `{id}` | {what} | {} | {} | {} | {} |",
+            per_fetch.map(ns).unwrap_or_else(|| "—".into()),
+            target.map(ns).unwrap_or_else(|| "—".into()),
+            r.as_ref()
+                .and_then(|r| r["allocs_per_fetch"].as_f64())
+                .map(|a| format!("{a:.0}"))
+                .unwrap_or_else(|| "—".into()),
+            r.as_ref()
+                .and_then(|r| r["bytes_per_fetch"].as_f64())
+                .map(|b| format!("{b:.0}"))
+                .unwrap_or_else(|| "—".into()),
+        );
+    }
+    println!("\n(`corpus/parse` is per scenario file; medians from criterion's estimates.json.)");
+
+    match end_to_end(root, &cargo) {
+        Ok((files, fetches, secs)) => {
+            let us = secs * 1e6 / fetches as f64;
+            println!(
+                "\nend to end: `fetchsim simulate` over {files} files ({fetches} fetches) in one call: {:.1} ms, {us:.1} µs per fetch (target ≤ {E2E_TARGET_US} µs)",
+                secs * 1e3
+            );
+            if us > E2E_TARGET_US {
+                missed.push(format!("end to end: {us:.1} µs > {E2E_TARGET_US} µs"));
+            }
+        }
+        Err(e) => {
+            eprintln!("xtask bench: end to end: {e}");
+            return ExitCode::from(2);
+        }
+    }
+
+    let bin = target_dir(root)
+        .join("release")
+        .join(format!("fetchsim{}", std::env::consts::EXE_SUFFIX));
+    browser_ratio(root, &bin);
+
+    if missed.is_empty() {
+        println!("\nall targets met");
+    } else {
+        println!("\ntargets missed (see docs/performance.md):");
+        for m in &missed {
+            println!("  {m}");
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn ns(v: f64) -> String {
+    if v >= 1e6 {
+        format!("{:.2} ms", v / 1e6)
+    } else if v >= 1e3 {
+        format!("{:.2} µs", v / 1e3)
+    } else {
+        format!("{v:.0} ns")
+    }
+}
+
+/// The median (ns per iteration) criterion measured for `group/name`.
+fn criterion_median_ns(criterion: &Path, id: &str) -> Option<f64> {
+    let text =
+        std::fs::read_to_string(criterion.join(id).join("new").join("estimates.json")).ok()?;
+    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+    v["median"]["point_estimate"].as_f64()
+}
+
+/// Copy the corpus into `E2E_FILES` files, build the release CLI, run
+/// `fetchsim simulate DIR` once (best of three runs): (files, fetches, seconds).
+fn end_to_end(root: &Path, cargo: &str) -> Result<(usize, usize, f64), String> {
+    let corpus = collect_files(&root.join("spec-cases")).map_err(|e| e.to_string())?;
+    let mut sources = Vec::new();
+    for p in &corpus {
+        if let Ok(s) = Scenario::from_file(p) {
+            let text = std::fs::read_to_string(p).map_err(|e| e.to_string())?;
+            sources.push((p.clone(), text, s.fetches.len()));
+        }
+    }
+    if sources.is_empty() {
+        return Err("no scenario in spec-cases/".into());
+    }
+    let dir = target_dir(root).join("bench-e2e");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let mut fetches = 0;
+    for i in 0..E2E_FILES {
+        let (path, text, n) = &sources[i % sources.len()];
+        let name = format!(
+            "{i:04}-{}",
+            path.file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("case.toml")
+        );
+        std::fs::write(dir.join(name), text).map_err(|e| e.to_string())?;
+        fetches += n;
+    }
+    eprintln!("xtask bench: cargo build --release -p fetchsim-cli");
+    let built = std::process::Command::new(cargo)
+        .args(["build", "--quiet", "--release", "-p", "fetchsim-cli"])
+        .current_dir(root)
+        .status()
+        .map_err(|e| e.to_string())?;
+    if !built.success() {
+        return Err(format!("cargo build failed ({built})"));
+    }
+    let bin = target_dir(root)
+        .join("release")
+        .join(format!("fetchsim{}", std::env::consts::EXE_SUFFIX));
+    let mut best = f64::MAX;
+    for _ in 0..3 {
+        let start = std::time::Instant::now();
+        let status = std::process::Command::new(&bin)
+            .arg("simulate")
+            .arg(&dir)
+            .stdout(std::process::Stdio::null())
+            .status()
+            .map_err(|e| format!("{}: {e}", bin.display()))?;
+        let secs = start.elapsed().as_secs_f64();
+        if !status.success() {
+            return Err(format!(
+                "fetchsim simulate {} failed ({status})",
+                dir.display()
+            ));
+        }
+        best = best.min(secs);
+    }
+    Ok((E2E_FILES, fetches, best))
+}
+
+/// The browser's time for the corpus (from `target/browsers/REPORT.json`)
+/// against `fetchsim simulate --profile BROWSER` (release build `bin`) over
+/// the same scenario files in one call.
+fn browser_ratio(root: &Path, bin: &Path) {
+    let report = root.join("target").join("browsers").join("REPORT.json");
+    let Some(report) = std::fs::read_to_string(&report)
+        .ok()
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+    else {
+        println!(
+            "\nno browser report: run `cargo xtask browsers` (headless Chromium, see docs/browsers.md) \
+             to write target/browsers/REPORT.json, then `cargo xtask bench --no-bench` for the ratio"
+        );
+        return;
+    };
+    // The report may name files of a temporary folder: fall back to the
+    // corpus file of the same id.
+    let corpus: Vec<(String, PathBuf)> = collect_files(&root.join("spec-cases"))
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|p| Scenario::from_file(&p).ok().map(|s| (s.id, p)))
+        .collect();
+    // browser -> (cases, browser ms, files)
+    let mut per: BTreeMap<String, (usize, f64, Vec<PathBuf>)> = BTreeMap::new();
+    for case in report["cases"].as_array().into_iter().flatten() {
+        let (Some(browser), Some(file)) = (case["browser"].as_str(), case["file"].as_str()) else {
+            continue;
+        };
+        // The browser's time: each fetch from its start to its settling
+        // (the scenario's waits between fetches left out).
+        let fetch_ms: f64 = case["timings"]["fetches"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|f| Some(f[1].as_f64()? - f[0].as_f64()?))
+            .sum();
+        let id = case["id"].as_str().unwrap_or("");
+        let path = Some(PathBuf::from(file))
+            .filter(|p| p.is_file())
+            .or_else(|| corpus.iter().find(|(i, _)| i == id).map(|(_, p)| p.clone()));
+        let Some(path) = path else { continue };
+        if fetch_ms <= 0.0 {
+            continue;
+        }
+        let e = per.entry(browser.to_string()).or_default();
+        e.0 += 1;
+        e.1 += fetch_ms;
+        e.2.push(path);
+    }
+    if per.is_empty() {
+        println!("\nthe browser report has no timed cases: run `cargo xtask browsers` again");
+        return;
+    }
+    println!(
+        "\nside by side with the browser (target/browsers/REPORT.json): the browser's time is"
+    );
+    println!(
+        "each fetch from its start to its settling, summed; fetchsim's is one `fetchsim simulate"
+    );
+    println!("--profile BROWSER` over the same files (reading, parsing, simulating, printing; best of 3):\n");
+    println!("| browser | cases | browser: fetches | browser: whole run | fetchsim | ratio (fetches) | ratio (whole run) |");
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    for (browser, (cases, browser_ms, files)) in &per {
+        // The harness's wall time for that browser (starts, pages, servers).
+        let wall_ms = report["browsers"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|b| b["browser"].as_str() == Some(browser))
+            .and_then(|b| b["wall_ms"].as_f64())
+            .unwrap_or(f64::NAN);
+        let mut best = f64::MAX;
+        for _ in 0..3 {
+            let start = std::time::Instant::now();
+            let ok = std::process::Command::new(bin)
+                .args(["simulate", "--profile", browser])
+                .args(files)
+                .stdout(std::process::Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success());
+            if !ok {
+                println!(
+                    "| {browser} | {cases} | {browser_ms:.0} ms | {wall_ms:.0} ms | (fetchsim simulate failed) | — | — |"
+                );
+                best = f64::NAN;
+                break;
+            }
+            best = best.min(start.elapsed().as_secs_f64() * 1e3);
+        }
+        if best.is_finite() {
+            println!(
+                "| {browser} | {cases} | {:.1} s | {:.1} s | {best:.1} ms | {:.0}× | {:.0}× |",
+                browser_ms / 1e3,
+                wall_ms / 1e3,
+                browser_ms / best,
+                wall_ms / best
+            );
+        }
+    }
+}
+
+// ----- `cargo xtask fuzz` -----
+
+const FUZZ_TARGETS: &[&str] = &["headers", "scenario", "fetch"];
+
+/// `cargo xtask fuzz [--time SECS] [TARGET...]`: run each cargo-fuzz target
+/// of `fuzz/` for SECS seconds (default 60), one after the other.
+fn fuzz(root: &Path, args: &[&str]) -> ExitCode {
+    let usage = || {
+        eprintln!(
+            "usage: cargo xtask fuzz [--time SECS] [--sanitizer address|none] [headers|scenario|fetch ...]"
+        );
+        ExitCode::from(2)
+    };
+    let mut secs = 60u64;
+    let mut sanitizer = "address";
+    let mut targets = Vec::new();
+    let mut it = args.iter();
+    while let Some(&a) = it.next() {
+        match a {
+            "--time" => match it.next().and_then(|v| v.parse().ok()) {
+                Some(v) => secs = v,
+                None => return usage(),
+            },
+            "--sanitizer" => match it.next() {
+                Some(&v @ ("address" | "none")) => sanitizer = v,
+                _ => return usage(),
+            },
+            t if FUZZ_TARGETS.contains(&t) => targets.push(t),
+            _ => return usage(),
+        }
+    }
+    if targets.is_empty() {
+        targets = FUZZ_TARGETS.to_vec();
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let have = std::process::Command::new(&cargo)
+        .args(["fuzz", "--version"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !have {
+        eprintln!("xtask fuzz: cargo-fuzz is not installed: `cargo install cargo-fuzz`");
+        return ExitCode::from(2);
+    }
+    let mut failed = Vec::new();
+    for target in targets {
+        let corpus = root.join("fuzz").join("corpus").join(target);
+        let _ = std::fs::create_dir_all(&corpus);
+        let mut cmd = std::process::Command::new(&cargo);
+        // cargo-fuzz passes nightly-only flags (-Zsanitizer); RUSTC_BOOTSTRAP
+        // lets the stable toolchain accept them.
+        // -O: optimized; -a: with debug assertions and overflow checks.
+        cmd.env("RUSTC_BOOTSTRAP", "1")
+            .current_dir(root)
+            .args(["fuzz", "run", "-O", "-a", "-s", sanitizer, target])
+            .arg(&corpus);
+        let seeds = root.join("fuzz").join("seeds").join(target);
+        if seeds.is_dir() {
+            cmd.arg(&seeds);
+        }
+        if target == "scenario" {
+            cmd.arg(root.join("spec-cases"));
+        }
+        cmd.arg("--").args([
+            format!("-max_total_time={secs}"),
+            "-timeout=10".into(),
+            "-rss_limit_mb=2048".into(),
+            "-max_len=16384".into(),
+            "-print_final_stats=1".into(),
+        ]);
+        eprintln!("xtask fuzz: {target} for {secs} s");
+        match cmd.status() {
+            Ok(s) if s.success() => {}
+            Ok(s) => {
+                eprintln!(
+                    "xtask fuzz: {target} found a failure ({s}); see fuzz/artifacts/{target}/"
+                );
+                failed.push(target);
+            }
+            Err(e) => {
+                eprintln!("xtask fuzz: cannot run cargo fuzz: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    if failed.is_empty() {
+        eprintln!("xtask fuzz: no failure");
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("xtask fuzz: failures in {}", failed.join(", "));
+        ExitCode::from(1)
+    }
 }

@@ -1,0 +1,595 @@
+//! `cargo xtask wasm`, `cargo xtask playground`, `cargo xtask wasm-test`:
+//! the WebAssembly package, the docs playground, and their tests in Node
+//! and in headless Chromium.
+//!
+//! Tools, all from crates.io, npm and Debian (nothing else is downloaded):
+//! the `wasm32-unknown-unknown` rustup target; `wasm-bindgen-cli` of the
+//! exact version of the `wasm-bindgen` crate in `Cargo.lock` (installed with
+//! `cargo install` when missing, about 10 minutes on 2 cores); the npm tools
+//! pinned in `playground/package-lock.json` (`typescript`, `binaryen` for the
+//! optional `wasm-opt`, `playwright-core`), installed by `npm ci` into
+//! `target/npm`; for the browser tests Debian's `chromium` and
+//! `chromium-driver`. Everything built goes under `target/`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+/// The size budget: wasm + JS of one target, gzipped, in bytes (150 KB).
+pub const BUDGET_GZ: u64 = 150_000;
+const TARGET: &str = "wasm32-unknown-unknown";
+const PROFILE: &str = "wasm-release";
+const CRATE: &str = "fetchsim-wasm";
+/// The base name of the generated files (`fetchsim.js`, `fetchsim_bg.wasm`).
+const OUT_NAME: &str = "fetchsim";
+/// The wasm-bindgen targets: (wasm-bindgen `--target`, folder in the package).
+const TARGETS: &[(&str, &str)] = &[("web", "web"), ("nodejs", "node")];
+
+type Result<T> = std::result::Result<T, String>;
+
+/// `cargo xtask wasm`: build the npm package into `target/wasm/pkg`, print
+/// its sizes, fail when wasm + JS exceed the budget.
+pub fn wasm(root: &Path, args: &[&str]) -> ExitCode {
+    if !args.is_empty() {
+        eprintln!("usage: cargo xtask wasm");
+        return ExitCode::from(2);
+    }
+    let start = Instant::now();
+    match build_package(root) {
+        Ok(sizes) => {
+            let ok = report_sizes(&sizes);
+            eprintln!(
+                "xtask wasm: done in {}",
+                secs(start.elapsed().as_secs_f64())
+            );
+            if ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }
+        Err(e) => fail("wasm", &e),
+    }
+}
+
+/// `cargo xtask playground`: the package, then the static site in
+/// `target/playground` (the size budget is reported, not enforced).
+pub fn playground(root: &Path, args: &[&str]) -> ExitCode {
+    if !args.is_empty() {
+        eprintln!("usage: cargo xtask playground");
+        return ExitCode::from(2);
+    }
+    let start = Instant::now();
+    let result = build_package(root).and_then(|sizes| {
+        report_sizes(&sizes);
+        build_playground(root)
+    });
+    match result {
+        Ok(dir) => {
+            eprintln!(
+                "xtask playground: built {} in {}; serve it with any static server, e.g.\n    python3 -m http.server --bind 127.0.0.1 --directory {} 8000",
+                dir.display(),
+                secs(start.elapsed().as_secs_f64()),
+                dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail("playground", &e),
+    }
+}
+
+/// `cargo xtask wasm-test`: build the package and the playground, then the
+/// TypeScript declarations check, the Node tests of the package against the
+/// native CLI, the API in headless Chromium (wasm-bindgen-test), and the
+/// playground end to end in headless Chromium (playwright-core).
+pub fn wasm_test(root: &Path, args: &[&str]) -> ExitCode {
+    if !args.is_empty() {
+        eprintln!("usage: cargo xtask wasm-test");
+        return ExitCode::from(2);
+    }
+    let start = Instant::now();
+    let mut timings: Vec<(String, f64)> = Vec::new();
+    let mut timed = |name: &str, f: &mut dyn FnMut() -> Result<()>| -> Result<()> {
+        let t = Instant::now();
+        eprintln!("xtask wasm-test: {name}");
+        let r = f();
+        timings.push((name.to_string(), t.elapsed().as_secs_f64()));
+        r
+    };
+    let mut within_budget = true;
+    let result = (|| -> Result<()> {
+        timed("build the package", &mut || {
+            let sizes = build_package(root)?;
+            within_budget = report_sizes(&sizes);
+            Ok(())
+        })?;
+        timed("build the playground", &mut || {
+            build_playground(root).map(drop)
+        })?;
+        timed("build the CLI", &mut || {
+            run(Command::new(cargo())
+                .args(["build", "--quiet", "-p", "fetchsim-cli"])
+                .current_dir(root))
+        })?;
+        let npm = npm_tools(root)?;
+        timed("TypeScript declarations (tsc --noEmit)", &mut || {
+            run(Command::new(npm.join(".bin/tsc"))
+                .args(["--noEmit", "-p"])
+                .arg(root.join("crates/fetchsim-wasm/tests/types/tsconfig.json")))
+        })?;
+        timed("Node tests of the package (node --test)", &mut || {
+            run(node_test(root, &npm).arg(root.join("crates/fetchsim-wasm/tests/node")))
+        })?;
+        timed(
+            "the API in headless Chromium (wasm-bindgen-test)",
+            &mut || browser_unit_tests(root),
+        )?;
+        timed(
+            "the playground in headless Chromium (playwright-core)",
+            &mut || run(node_test(root, &npm).arg(root.join("playground/tests"))),
+        )?;
+        Ok(())
+    })();
+    eprintln!("xtask wasm-test: timings");
+    for (name, t) in &timings {
+        eprintln!("    {:>8}  {name}", secs(*t));
+    }
+    eprintln!("    {:>8}  total", secs(start.elapsed().as_secs_f64()));
+    match result {
+        Ok(()) => {
+            if !within_budget {
+                eprintln!("xtask wasm-test: all tests passed (the package is over its size budget: `cargo xtask wasm` fails)");
+            } else {
+                eprintln!("xtask wasm-test: all tests passed");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail("wasm-test", &e),
+    }
+}
+
+fn fail(task: &str, e: &str) -> ExitCode {
+    eprintln!("xtask {task}: {e}");
+    ExitCode::from(1)
+}
+
+fn secs(s: f64) -> String {
+    if s >= 60.0 {
+        format!("{}m{:02.0}s", (s / 60.0).floor(), s % 60.0)
+    } else {
+        format!("{s:.1}s")
+    }
+}
+
+fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
+}
+
+/// Run a command, echoing it; fail unless it succeeds.
+fn run(cmd: &mut Command) -> Result<()> {
+    let shown = format!(
+        "{} {}",
+        cmd.get_program().to_string_lossy(),
+        cmd.get_args()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    eprintln!("  $ {shown}");
+    match cmd.status() {
+        Ok(s) if s.success() => Ok(()),
+        Ok(s) => Err(format!("`{shown}` failed ({s})")),
+        Err(e) => Err(format!("cannot run `{shown}`: {e}")),
+    }
+}
+
+/// The standard output of a command, when it runs and succeeds.
+fn output(cmd: &mut Command) -> Option<String> {
+    let out = cmd.output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn on_path(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
+}
+
+/// Build `target/wasm/pkg`; return the sizes of its files.
+fn build_package(root: &Path) -> Result<Vec<FileSize>> {
+    ensure_rust_target()?;
+    run(Command::new(cargo())
+        .args([
+            "build",
+            "--target",
+            TARGET,
+            "--profile",
+            PROFILE,
+            "-p",
+            CRATE,
+        ])
+        .current_dir(root))?;
+    let input = root
+        .join("target")
+        .join(TARGET)
+        .join(PROFILE)
+        .join(format!("{}.wasm", CRATE.replace('-', "_")));
+    let version = locked_version(root, "wasm-bindgen")?;
+    let bindgen = ensure_wasm_bindgen(&version)?;
+
+    let pkg = root.join("target/wasm/pkg");
+    if pkg.exists() {
+        std::fs::remove_dir_all(&pkg).map_err(|e| format!("{}: {e}", pkg.display()))?;
+    }
+    for (target, dir) in TARGETS {
+        run(Command::new(&bindgen)
+            .arg(&input)
+            .args(["--target", target, "--out-name", OUT_NAME, "--out-dir"])
+            .arg(pkg.join(dir)))?;
+        patch_bindings(&pkg.join(dir), target)?;
+    }
+    optimize(root, &pkg)?;
+    write_package_files(root, &pkg)?;
+
+    let mut sizes = Vec::new();
+    for (_, dir) in TARGETS {
+        for file in [format!("{OUT_NAME}_bg.wasm"), format!("{OUT_NAME}.js")] {
+            let path = pkg.join(dir).join(&file);
+            sizes.push(FileSize::of(&path, &format!("{dir}/{file}"))?);
+        }
+    }
+    Ok(sizes)
+}
+
+fn ensure_rust_target() -> Result<()> {
+    let Some(installed) = output(Command::new("rustup").args(["target", "list", "--installed"]))
+    else {
+        eprintln!("xtask: no rustup; assuming the toolchain has the {TARGET} target");
+        return Ok(());
+    };
+    if installed.lines().any(|l| l.trim() == TARGET) {
+        return Ok(());
+    }
+    run(Command::new("rustup").args(["target", "add", TARGET]))
+}
+
+/// The version of a package in `Cargo.lock`.
+fn locked_version(root: &Path, name: &str) -> Result<String> {
+    let lock =
+        std::fs::read_to_string(root.join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
+    let needle = format!("name = \"{name}\"");
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == needle {
+            if let Some(v) = lines
+                .next()
+                .and_then(|l| l.trim().strip_prefix("version = \""))
+                .and_then(|v| v.strip_suffix('"'))
+            {
+                return Ok(v.to_string());
+            }
+        }
+    }
+    Err(format!("Cargo.lock has no `{name}`"))
+}
+
+/// The `wasm-bindgen` CLI of exactly `version`, installed from crates.io
+/// when missing.
+fn ensure_wasm_bindgen(version: &str) -> Result<PathBuf> {
+    let cargo_bin = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .map(|h| h.join("bin/wasm-bindgen"));
+    let candidates = cargo_bin.into_iter().chain(on_path("wasm-bindgen"));
+    let mut found = None;
+    for path in candidates {
+        match output(Command::new(&path).arg("--version")) {
+            Some(v) if v.split_whitespace().nth(1) == Some(version) => return Ok(path),
+            Some(v) => found = Some(v.trim().to_string()),
+            None => {}
+        }
+    }
+    eprintln!(
+        "xtask: wasm-bindgen-cli {version} is needed ({}); installing it from crates.io (about 10 minutes on 2 cores)",
+        found.map_or("none installed".to_string(), |v| format!("found {v}"))
+    );
+    run(Command::new(cargo()).args(["install", "wasm-bindgen-cli", "--version", version]))?;
+    on_path("wasm-bindgen")
+        .or_else(|| {
+            std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo/bin/wasm-bindgen"))
+        })
+        .filter(|p| p.is_file())
+        .ok_or_else(|| "wasm-bindgen was installed but is not on PATH".into())
+}
+
+/// What wasm-bindgen cannot say: `case` is a JS keyword, so wasm-bindgen
+/// exports it as `_case`; export it under its name too. And the trailing
+/// `options` parameters are optional.
+fn patch_bindings(dir: &Path, target: &str) -> Result<()> {
+    let js_path = dir.join(format!("{OUT_NAME}.js"));
+    let dts_path = dir.join(format!("{OUT_NAME}.d.ts"));
+    let mut js =
+        std::fs::read_to_string(&js_path).map_err(|e| format!("{}: {e}", js_path.display()))?;
+    let mut dts =
+        std::fs::read_to_string(&dts_path).map_err(|e| format!("{}: {e}", dts_path.display()))?;
+    if !js.contains("function _case(") || !dts.contains("export function _case(") {
+        return Err(format!(
+            "{}: no `_case` export to alias as `case` (did wasm-bindgen change?)",
+            js_path.display()
+        ));
+    }
+    if target == "nodejs" {
+        js.push_str("\nexports.case = _case;\n");
+    } else {
+        js.push_str("\nexport { _case as case };\n");
+    }
+    dts.push_str("\nexport { _case as case };\n");
+    let before = dts.matches("options: Options").count();
+    if before != 3 {
+        return Err(format!(
+            "{}: expected 3 `options: Options` parameters, found {before}",
+            dts_path.display()
+        ));
+    }
+    let dts = dts.replace("options: Options", "options?: Options");
+    std::fs::write(&js_path, js).map_err(|e| e.to_string())?;
+    std::fs::write(&dts_path, dts).map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// `wasm-opt -Oz` on each wasm when a `wasm-opt` is at hand (npm
+/// `binaryen` in `target/npm`, or one on PATH). Results are cached by the
+/// input's hash in `target/wasm/opt-cache`, since it takes half a minute.
+fn optimize(root: &Path, pkg: &Path) -> Result<()> {
+    let wasm_opt = npm_tools(root)
+        .ok()
+        .map(|n| n.join(".bin/wasm-opt"))
+        .filter(|p| p.is_file())
+        .or_else(|| on_path("wasm-opt"));
+    let Some(wasm_opt) = wasm_opt else {
+        eprintln!("xtask: no wasm-opt (npm `binaryen`); the wasm is left unoptimized");
+        return Ok(());
+    };
+    let cache = root.join("target/wasm/opt-cache");
+    std::fs::create_dir_all(&cache).map_err(|e| e.to_string())?;
+    let mut used = Vec::new();
+    for (_, dir) in TARGETS {
+        let file = pkg.join(dir).join(format!("{OUT_NAME}_bg.wasm"));
+        let bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+        let cached = cache.join(format!("{:016x}.wasm", hash(&bytes)));
+        if !cached.is_file() {
+            let tmp = cached.with_extension("tmp");
+            run(Command::new(&wasm_opt)
+                .arg("-Oz")
+                .arg(&file)
+                .arg("-o")
+                .arg(&tmp))?;
+            std::fs::rename(&tmp, &cached).map_err(|e| e.to_string())?;
+        }
+        std::fs::copy(&cached, &file).map_err(|e| e.to_string())?;
+        used.push(cached);
+    }
+    // Keep only what this build used.
+    for entry in std::fs::read_dir(&cache)
+        .map_err(|e| e.to_string())?
+        .flatten()
+    {
+        if !used.contains(&entry.path()) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+    Ok(())
+}
+
+fn hash(bytes: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
+}
+
+/// `package.json`, the README, and a `package.json` per folder saying
+/// which module system its `.js` uses.
+fn write_package_files(root: &Path, pkg: &Path) -> Result<()> {
+    let version = env!("CARGO_PKG_VERSION");
+    let manifest = serde_json::json!({
+        "name": "fetchsim-wasm",
+        "version": version,
+        "description": "What a browser does when a page calls fetch() across origins: the Fetch Standard's CORS machinery, simulated (WebAssembly).",
+        "license": "MIT OR Apache-2.0",
+        "repository": "https://example.invalid/fetchsim",
+        "keywords": ["cors", "fetch", "whatwg", "preflight", "simulator", "wasm"],
+        "files": ["README.md", "node/", "web/"],
+        "main": "./node/fetchsim.js",
+        "types": "./node/fetchsim.d.ts",
+        "exports": {
+            ".": { "types": "./node/fetchsim.d.ts", "default": "./node/fetchsim.js" },
+            "./node": { "types": "./node/fetchsim.d.ts", "default": "./node/fetchsim.js" },
+            "./web": { "types": "./web/fetchsim.d.ts", "default": "./web/fetchsim.js" },
+            "./web/fetchsim_bg.wasm": "./web/fetchsim_bg.wasm",
+            "./package.json": "./package.json"
+        },
+        "sideEffects": false
+    });
+    let write =
+        |p: PathBuf, s: String| std::fs::write(&p, s).map_err(|e| format!("{}: {e}", p.display()));
+    write(
+        pkg.join("package.json"),
+        serde_json::to_string_pretty(&manifest).unwrap_or_default() + "\n",
+    )?;
+    write(
+        pkg.join("web/package.json"),
+        "{ \"type\": \"module\" }\n".into(),
+    )?;
+    write(
+        pkg.join("node/package.json"),
+        "{ \"type\": \"commonjs\" }\n".into(),
+    )?;
+    let readme = std::fs::read_to_string(root.join("crates/fetchsim-wasm/README.md"))
+        .map_err(|e| format!("crates/fetchsim-wasm/README.md: {e}"))?;
+    write(pkg.join("README.md"), readme)?;
+    Ok(())
+}
+
+struct FileSize {
+    name: String,
+    raw: u64,
+    gzip: u64,
+}
+
+impl FileSize {
+    fn of(path: &Path, name: &str) -> Result<FileSize> {
+        let raw = std::fs::metadata(path)
+            .map_err(|e| format!("{}: {e}", path.display()))?
+            .len();
+        Ok(FileSize {
+            name: name.to_string(),
+            raw,
+            gzip: gzip_size(path)?,
+        })
+    }
+}
+
+/// The size of `gzip -9` of a file (with `gzip`, or Node's zlib).
+fn gzip_size(path: &Path) -> Result<u64> {
+    if let Ok(out) = Command::new("gzip").arg("-9c").arg(path).output() {
+        if out.status.success() {
+            return Ok(out.stdout.len() as u64);
+        }
+    }
+    output(Command::new("node").args([
+        "-e",
+        "process.stdout.write(String(require('zlib').gzipSync(require('fs').readFileSync(process.argv[1]),{level:9}).length))",
+    ]).arg(path))
+    .and_then(|s| s.trim().parse().ok())
+    .ok_or_else(|| "neither gzip nor node can measure the gzipped size".to_string())
+}
+
+fn kb(bytes: u64) -> String {
+    format!("{:.1} KB", bytes as f64 / 1000.0)
+}
+
+/// Print the sizes; whether each target's wasm + JS is within the budget.
+fn report_sizes(sizes: &[FileSize]) -> bool {
+    eprintln!("xtask wasm: target/wasm/pkg (1 KB = 1000 bytes; gzip -9)");
+    eprintln!("    {:<24} {:>12} {:>12}", "file", "raw", "gzipped");
+    for s in sizes {
+        eprintln!("    {:<24} {:>12} {:>12}", s.name, kb(s.raw), kb(s.gzip));
+    }
+    let mut ok = true;
+    for (_, dir) in TARGETS {
+        let (raw, gz) = sizes
+            .iter()
+            .filter(|s| s.name.starts_with(&format!("{dir}/")))
+            .fold((0, 0), |(r, g), s| (r + s.raw, g + s.gzip));
+        let verdict = if gz <= BUDGET_GZ {
+            format!("within the budget of {}", kb(BUDGET_GZ))
+        } else {
+            ok = false;
+            format!(
+                "OVER the budget of {} by {}",
+                kb(BUDGET_GZ),
+                kb(gz - BUDGET_GZ)
+            )
+        };
+        eprintln!(
+            "    {dir}: wasm + JS = {} raw, {} gzipped: {verdict}",
+            kb(raw),
+            kb(gz)
+        );
+    }
+    if !ok {
+        eprintln!("    what takes the room, and options: crates/fetchsim-wasm/SIZE.md");
+    }
+    ok
+}
+
+/// The npm tools of `playground/package-lock.json`, installed by `npm ci`
+/// into `target/npm` when missing or stale; returns its `node_modules`.
+fn npm_tools(root: &Path) -> Result<PathBuf> {
+    let dir = root.join("target/npm");
+    let modules = dir.join("node_modules");
+    let lock = std::fs::read(root.join("playground/package-lock.json"))
+        .map_err(|e| format!("playground/package-lock.json: {e}"))?;
+    let stamp = dir.join(".installed-lock");
+    if modules.is_dir() && std::fs::read(&stamp).ok().as_deref() == Some(&lock[..]) {
+        return Ok(modules);
+    }
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    for f in ["package.json", "package-lock.json"] {
+        std::fs::copy(root.join("playground").join(f), dir.join(f))
+            .map_err(|e| format!("playground/{f}: {e}"))?;
+    }
+    run(Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(&dir))?;
+    std::fs::write(&stamp, &lock).map_err(|e| e.to_string())?;
+    Ok(modules)
+}
+
+/// Build the playground into `target/playground`: the static files, the
+/// `web` package in `pkg/`, and the TypeScript compiled by `tsc`.
+fn build_playground(root: &Path) -> Result<PathBuf> {
+    let npm = npm_tools(root)?;
+    let out = root.join("target/playground");
+    if out.exists() {
+        std::fs::remove_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+    }
+    copy_dir(&root.join("playground/public"), &out)?;
+    copy_dir(&root.join("target/wasm/pkg/web"), &out.join("pkg"))?;
+    run(Command::new(npm.join(".bin/tsc"))
+        .arg("-p")
+        .arg(root.join("playground/tsconfig.json")))?;
+    Ok(out)
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
+    for entry in std::fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))? {
+        let entry = entry.map_err(|e| e.to_string())?;
+        let p = entry.path();
+        let dest = to.join(entry.file_name());
+        if p.is_dir() {
+            copy_dir(&p, &dest)?;
+        } else {
+            std::fs::copy(&p, &dest).map_err(|e| format!("{}: {e}", p.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// `node --test` with the paths the tests need.
+fn node_test(root: &Path, npm: &Path) -> Command {
+    let mut cmd = Command::new("node");
+    cmd.arg("--test")
+        .current_dir(root)
+        .env("FETCHSIM_ROOT", root)
+        .env("FETCHSIM_PKG", root.join("target/wasm/pkg"))
+        .env("FETCHSIM_CLI", root.join("target/debug/fetchsim"))
+        .env("FETCHSIM_NPM", npm)
+        .env("FETCHSIM_PLAYGROUND", root.join("target/playground"));
+    cmd
+}
+
+/// `wasm-bindgen-test` in headless Chromium through chromedriver; skipped
+/// (with a message) when Chromium or chromedriver is missing.
+fn browser_unit_tests(root: &Path) -> Result<()> {
+    let driver = std::env::var_os("CHROMEDRIVER")
+        .map(PathBuf::from)
+        .or_else(|| on_path("chromedriver"));
+    let Some(driver) = driver else {
+        eprintln!("  skipped: no chromedriver (Debian: apt-get install chromium-driver)");
+        return Ok(());
+    };
+    let version = locked_version(root, "wasm-bindgen")?;
+    let runner = ensure_wasm_bindgen(&version)?.with_file_name("wasm-bindgen-test-runner");
+    run(Command::new(cargo())
+        .args(["test", "-p", CRATE, "--target", TARGET, "--test", "web"])
+        .current_dir(root)
+        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", runner)
+        .env("CHROMEDRIVER", driver)
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "120"))
+}
