@@ -200,17 +200,10 @@ impl PreflightCache {
         rules: MatchRules,
     ) {
         self.purge(now);
-        match self.method_entry(k, method, now, rules) {
-            Some(i) => {
-                self.entries[i].max_age = max_age;
-                if restart {
-                    self.entries[i].stored_at = now;
-                }
-            }
-            None => self
-                .entries
-                .push(Self::entry(k, Some(method), None, max_age, now)),
-        }
+        let found = self.method_entry(k, method, now, rules);
+        self.update_or_create(found, max_age, now, restart, || {
+            Self::entry(k, Some(method), None, max_age, now)
+        });
     }
 
     /// The same as [`store_method`](Self::store_method), for a header name.
@@ -224,16 +217,30 @@ impl PreflightCache {
         rules: MatchRules,
     ) {
         self.purge(now);
-        match self.header_entry(k, name, now, rules) {
+        let found = self.header_entry(k, name, now, rules);
+        self.update_or_create(found, max_age, now, restart, || {
+            Self::entry(k, None, Some(name), max_age, now)
+        });
+    }
+
+    /// Set the max-age of the entry found (restarting its lifetime when
+    /// `restart`), or add the one `create` makes.
+    fn update_or_create(
+        &mut self,
+        found: Option<usize>,
+        max_age: u64,
+        now: Timestamp,
+        restart: bool,
+        create: impl FnOnce() -> CacheEntry,
+    ) {
+        match found {
             Some(i) => {
                 self.entries[i].max_age = max_age;
                 if restart {
                     self.entries[i].stored_at = now;
                 }
             }
-            None => self
-                .entries
-                .push(Self::entry(k, None, Some(name), max_age, now)),
+            None => self.entries.push(create()),
         }
     }
 
