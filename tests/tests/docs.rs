@@ -30,54 +30,48 @@ struct Example {
     error: NetworkError,
 }
 
-/// The first corpus case giving each warning kind, and how many give it.
-fn warning_examples() -> BTreeMap<String, (usize, String, String)> {
+/// Every corpus case (its path from the repository root) with its traces:
+/// the one walk over the corpus the examples below are drawn from.
+fn corpus() -> Vec<(String, Vec<Trace>)> {
     let cases = root().join("spec-cases");
+    collect_files(&cases)
+        .expect("spec-cases is readable")
+        .into_iter()
+        .map(|path| {
+            let scenario = Scenario::from_file(&path).expect("the corpus parses");
+            let rel = path
+                .strip_prefix(root())
+                .unwrap_or(&path)
+                .display()
+                .to_string();
+            let rel = rel
+                .trim_start_matches("./")
+                .trim_start_matches("../")
+                .to_string();
+            (rel, scenario.run())
+        })
+        .collect()
+}
+
+/// The first corpus case giving each warning kind, and how many give it.
+fn warning_examples(corpus: &[(String, Vec<Trace>)]) -> BTreeMap<String, (usize, String, String)> {
     let mut out: BTreeMap<String, (usize, String, String)> = BTreeMap::new();
-    for path in collect_files(&cases).expect("spec-cases is readable") {
-        let scenario = Scenario::from_file(&path).expect("the corpus parses");
-        let rel = path
-            .strip_prefix(root())
-            .unwrap_or(&path)
-            .display()
-            .to_string();
-        let rel = rel
-            .trim_start_matches("./")
-            .trim_start_matches("../")
-            .to_string();
-        for trace in scenario.run() {
-            for w in trace.warnings {
-                let entry = out
-                    .entry(w.kind.to_string())
-                    .or_insert_with(|| (0, rel.clone(), w.message.clone()));
-                entry.0 += 1;
-            }
+    for (rel, traces) in corpus {
+        for w in traces.iter().flat_map(|t| &t.warnings) {
+            let entry = out
+                .entry(w.kind.to_string())
+                .or_insert_with(|| (0, rel.clone(), w.message.clone()));
+            entry.0 += 1;
         }
     }
     out
 }
 
-fn examples() -> BTreeMap<&'static str, (usize, Example)> {
-    let cases = root().join("spec-cases");
+/// The first corpus case failing with each error kind, and how many do.
+fn examples(corpus: &[(String, Vec<Trace>)]) -> BTreeMap<&'static str, (usize, Example)> {
     let mut out: BTreeMap<&'static str, (usize, Example)> = BTreeMap::new();
-    for path in collect_files(&cases).expect("spec-cases is readable") {
-        let scenario = Scenario::from_file(&path).expect("the corpus parses");
-        let rel = path
-            .strip_prefix(root())
-            .unwrap_or(&path)
-            .display()
-            .to_string();
-        let rel = rel
-            .trim_start_matches("./")
-            .trim_start_matches("../")
-            .to_string();
-        for trace in scenario.run() {
-            let Trace {
-                error: Some(error), ..
-            } = trace
-            else {
-                continue;
-            };
+    for (rel, traces) in corpus {
+        for error in traces.iter().filter_map(|t| t.error.as_ref()) {
             let entry = out.entry(error.kind.as_str()).or_insert_with(|| {
                 (
                     0,
@@ -93,7 +87,10 @@ fn examples() -> BTreeMap<&'static str, (usize, Example)> {
     out
 }
 
-fn render(examples: &BTreeMap<&'static str, (usize, Example)>) -> String {
+fn render(
+    examples: &BTreeMap<&'static str, (usize, Example)>,
+    warnings: &BTreeMap<String, (usize, String, String)>,
+) -> String {
     let mut s = String::new();
     s.push_str("# Error kinds\n\n");
     s.push_str("Generated from the error taxonomy (`crates/fetchsim/src/error.rs`) and the\n");
@@ -150,7 +147,6 @@ fn render(examples: &BTreeMap<&'static str, (usize, Example)>) -> String {
     s.push_str(
         "\n# Warnings\n\nA fetch that works can still be fragile; the trace's `warnings` say so.\n",
     );
-    let warnings = warning_examples();
     for (kind, when) in fetchsim::WARNING_KINDS {
         s.push_str(&format!("\n## {kind}\n\n{when}\n"));
         match warnings.get(*kind) {
@@ -165,7 +161,7 @@ fn render(examples: &BTreeMap<&'static str, (usize, Example)>) -> String {
 
 #[test]
 fn every_warning_kind_has_a_case() {
-    let warnings = warning_examples();
+    let warnings = warning_examples(&corpus());
     let missing: Vec<&str> = fetchsim::WARNING_KINDS
         .iter()
         .map(|(k, _)| *k)
@@ -187,7 +183,7 @@ fn every_warning_kind_has_a_case() {
 
 #[test]
 fn every_error_kind_has_a_case() {
-    let examples = examples();
+    let examples = examples(&corpus());
     let missing: Vec<&str> = ErrorKind::ALL
         .iter()
         .filter(|k| !examples.contains_key(k.as_str()) && !NO_CASE.iter().any(|(n, _)| n == *k))
@@ -201,7 +197,8 @@ fn every_error_kind_has_a_case() {
 
 #[test]
 fn errors_doc_is_current() {
-    let text = render(&examples());
+    let corpus = corpus();
+    let text = render(&examples(&corpus), &warning_examples(&corpus));
     let path = root().join("docs").join("errors.md");
     if std::env::var_os("UPDATE_DOCS").is_some() {
         std::fs::write(&path, &text).expect("docs/errors.md is writable");
