@@ -237,6 +237,14 @@ struct Pending {
     try_no: u32,
 }
 
+/// Number a new attempt at a case and remember what it is for.
+fn new_attempt(next: &mut u32, pending: &mut HashMap<u32, Pending>, attempt: Pending) -> u32 {
+    let id = *next;
+    *next += 1;
+    pending.insert(id, attempt);
+    id
+}
+
 fn budget(p: &plan::Prepared, timeout_ms: u64) -> Duration {
     Duration::from_millis(p.max_at_ms + timeout_ms)
 }
@@ -287,17 +295,13 @@ fn run_browser(
                 None => {
                     traces.push(s.run());
                     cookie_hosts.extend(plan::hosts(&s));
-                    let a = next_attempt;
-                    next_attempt += 1;
+                    let attempt = Pending {
+                        case: ci,
+                        try_no: 1,
+                    };
+                    let a = new_attempt(&mut next_attempt, &mut pending, attempt);
                     register(&mut st, &s, a, fetch_timeout_ms);
                     st.queue.push_back(a);
-                    pending.insert(
-                        a,
-                        Pending {
-                            case: ci,
-                            try_no: 1,
-                        },
-                    );
                 }
             }
         }
@@ -394,18 +398,14 @@ fn run_browser(
                     c.folder,
                     c.scenario.id
                 );
-                let b = next_attempt;
-                next_attempt += 1;
+                let retry = Pending {
+                    case: p.case,
+                    try_no: 2,
+                };
+                let b = new_attempt(&mut next_attempt, &mut pending, retry);
                 let mut st = server.shared.lock();
                 register(&mut st, &c.scenario, b, fetch_timeout_ms);
                 st.queue.push_front(b);
-                pending.insert(
-                    b,
-                    Pending {
-                        case: p.case,
-                        try_no: 2,
-                    },
-                );
                 continue;
             }
             let r = CaseReport {
@@ -466,18 +466,14 @@ fn run_browser(
                     c.folder,
                     c.scenario.id
                 );
-                let b = next_attempt;
-                next_attempt += 1;
+                let retry = Pending {
+                    case: p.case,
+                    try_no: 2,
+                };
+                let b = new_attempt(&mut next_attempt, &mut pending, retry);
                 let mut st = server.shared.lock();
                 register(&mut st, &c.scenario, b, fetch_timeout_ms);
                 st.queue.push_front(b);
-                pending.insert(
-                    b,
-                    Pending {
-                        case: p.case,
-                        try_no: 2,
-                    },
-                );
             } else {
                 let side = at.map(|at| browser_side(&at));
                 let r = CaseReport {
