@@ -110,6 +110,15 @@ pub enum UnsafeReason {
     RangeParseFailure,
     /// `range` value parses but has no start (e.g. `bytes=-500`).
     RangeWithoutStart,
+    /// A client hint (a browser rule: [`SafelistRules::client_hints`]) whose value is not of
+    /// the form the browser requires.
+    ClientHintValue,
+    /// `range` value parses, but a bound is above the largest number the browser's parser
+    /// holds (a browser rule: [`SafelistRules::range_bound_max`]; never under the standard).
+    RangeBoundTooLarge {
+        /// The largest bound that is safelisted.
+        max: u64,
+    },
     /// The (name, value) is itself CORS-safelisted, but the safelisted values of the header
     /// list total more than 1024 bytes, so [CORS-unsafe request-header
     /// names](https://fetch.spec.whatwg.org/#cors-unsafe-request-header-names) reports it too.
@@ -120,23 +129,95 @@ pub enum UnsafeReason {
     },
 }
 
+/// Where a browser's safelisting of request headers departs from the standard. Every field's
+/// [`SafelistRules::SPEC`] value is the standard's behaviour; the browser profiles of the
+/// `fetchsim` crate set the others (`docs/profiles.md` gives each rule's source).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SafelistRules {
+    /// Judge a name that occurs more than once on its combined value (`a, b`), as Chromium
+    /// and WebKit do (their header maps hold one value per name); the standard judges each
+    /// entry.
+    pub combine_repeated_names: bool,
+    /// Bytes 0x80–0xFF are CORS-unsafe request-header bytes in `Accept` and `Content-Type`
+    /// (Firefox, whose check compares a signed `char` with 0x20).
+    pub high_bytes_unsafe: bool,
+    /// The largest `Range` bound that is still safelisted (`None`: no limit, as in the
+    /// standard). Browsers parse the bounds into fixed-width integers.
+    pub range_bound_max: Option<u64>,
+    /// `Range`'s `bytes` unit matches in any case (WebKit); the standard is case-sensitive.
+    pub range_unit_case_insensitive: bool,
+    /// Chromium's client hints are safelisted: `Save-Data: on` (any case); `DPR`,
+    /// `Device-Memory` and `Downlink` with a value `1*DIGIT [ "." 1*DIGIT ]`; `Width`,
+    /// `Viewport-Width` and `RTT` with a value `1*DIGIT`.
+    pub client_hints: bool,
+    /// Whether safelisted values totalling more than 1024 bytes make every name unsafe
+    /// (not in Firefox).
+    pub total_limit: bool,
+    /// Whether the unsafe names are deduplicated (not in Firefox, whose
+    /// `Access-Control-Request-Headers` repeats a name given twice).
+    pub dedupe_names: bool,
+}
+
+impl SafelistRules {
+    /// The Fetch Standard's rules.
+    pub const SPEC: SafelistRules = SafelistRules {
+        combine_repeated_names: false,
+        high_bytes_unsafe: false,
+        range_bound_max: None,
+        range_unit_case_insensitive: false,
+        client_hints: false,
+        total_limit: true,
+        dedupe_names: true,
+    };
+}
+
+impl Default for SafelistRules {
+    fn default() -> Self {
+        SafelistRules::SPEC
+    }
+}
+
 /// The reason (name, value) is not a [CORS-safelisted
 /// request-header](https://fetch.spec.whatwg.org/#cors-safelisted-request-header), following
 /// the standard's steps in order (so the 128-byte limit is reported before the name check), or
 /// `None` if it is one.
 pub fn why_not_cors_safelisted_request_header(name: &[u8], value: &[u8]) -> Option<UnsafeReason> {
+    why_not_cors_safelisted_request_header_with(name, value, &SafelistRules::SPEC)
+}
+
+/// [`why_not_cors_safelisted_request_header`] under a browser's [`SafelistRules`].
+pub fn why_not_cors_safelisted_request_header_with(
+    name: &[u8],
+    value: &[u8],
+    rules: &SafelistRules,
+) -> Option<UnsafeReason> {
     // 1. Value length.
     if value.len() > CORS_SAFELISTED_VALUE_MAX_LEN {
         return Some(UnsafeReason::ValueTooLong { len: value.len() });
     }
     // 2. Switch on the byte-lowercased name.
     let first_unsafe = || {
-        value
-            .iter()
-            .copied()
-            .find(|&b| is_cors_unsafe_request_header_byte(b))
+        value.iter().copied().find(|&b| {
+            is_cors_unsafe_request_header_byte(b) || (rules.high_bytes_unsafe && b >= 0x80)
+        })
     };
-    match byte_lowercase(name).as_slice() {
+    let lower_name = byte_lowercase(name);
+    if rules.client_hints {
+        let ok = match lower_name.as_slice() {
+            b"save-data" => Some(value.eq_ignore_ascii_case(b"on")),
+            b"dpr" | b"device-memory" | b"downlink" => Some(is_similar_to_double(value)),
+            b"width" | b"viewport-width" | b"rtt" => {
+                Some(!value.is_empty() && value.iter().all(u8::is_ascii_digit))
+            }
+            _ => None,
+        };
+        match ok {
+            Some(true) => return None,
+            Some(false) => return Some(UnsafeReason::ClientHintValue),
+            None => {}
+        }
+    }
+    match lower_name.as_slice() {
         b"accept" => first_unsafe().map(|byte| UnsafeReason::UnsafeByte { byte }),
         b"accept-language" | b"content-language" => value
             .iter()
@@ -156,13 +237,52 @@ pub fn why_not_cors_safelisted_request_header(name: &[u8], value: &[u8]) -> Opti
                 _ => Some(UnsafeReason::MimeEssenceNotSafelisted { essence }),
             }
         }
-        b"range" => match parse_single_range_header_value(value, false) {
-            None => Some(UnsafeReason::RangeParseFailure),
-            Some((None, _)) => Some(UnsafeReason::RangeWithoutStart),
-            Some((Some(_), _)) => None,
-        },
+        b"range" => {
+            let lowered;
+            let value = if rules.range_unit_case_insensitive
+                && value.len() >= 5
+                && value[..5].eq_ignore_ascii_case(b"bytes")
+            {
+                lowered = [b"bytes".as_slice(), &value[5..]].concat();
+                lowered.as_slice()
+            } else {
+                value
+            };
+            match parse_single_range_header_value(value, false) {
+                None => Some(UnsafeReason::RangeParseFailure),
+                Some((None, _)) => Some(UnsafeReason::RangeWithoutStart),
+                Some(_) => match rules.range_bound_max {
+                    Some(max) if range_bound_above(value, max) => {
+                        Some(UnsafeReason::RangeBoundTooLarge { max })
+                    }
+                    _ => None,
+                },
+            }
+        }
         _ => Some(UnsafeReason::NameNotSafelisted),
     }
+}
+
+/// `1*DIGIT [ "." 1*DIGIT ]` (Chromium's `IsSimilarToDoubleABNF`).
+fn is_similar_to_double(value: &[u8]) -> bool {
+    let mut parts = value.splitn(2, |&b| b == b'.');
+    let all_digits = |p: &[u8]| !p.is_empty() && p.iter().all(u8::is_ascii_digit);
+    parts.next().is_some_and(all_digits) && parts.next().map_or(true, all_digits)
+}
+
+/// Whether a bound of `value` (a range that parsed with allowWhitespace false, so exactly
+/// `bytes=DIGITS-DIGITS?`) is above `max`, compared on the exact digits.
+fn range_bound_above(value: &[u8], max: u64) -> bool {
+    let max = max.to_string();
+    value
+        .get(6..)
+        .unwrap_or_default()
+        .split(|&b| b == b'-')
+        .map(|d| {
+            let first = d.iter().position(|&b| b != b'0').unwrap_or(d.len());
+            &d[first..]
+        })
+        .any(|d| d.len() > max.len() || (d.len() == max.len() && d > max.as_bytes()))
 }
 
 /// The bytes `accept-language` and `content-language` values may hold to be safelisted:
@@ -202,16 +322,34 @@ pub struct UnsafeNames {
 /// of `list`, with reasons (see [`UnsafeNames`]). Evaluated per header **entry**: two
 /// `Content-Type` entries are judged separately, never as their combined value.
 pub fn cors_unsafe_request_header_names_detailed(list: &HeaderList) -> UnsafeNames {
+    cors_unsafe_request_header_names_with(list, &SafelistRules::SPEC)
+}
+
+/// [`cors_unsafe_request_header_names_detailed`] under a browser's [`SafelistRules`]: with
+/// [`SafelistRules::combine_repeated_names`], each name is judged once, on its values joined
+/// with `, ` (in the order of the list); without [`SafelistRules::dedupe_names`], a name
+/// reported for several entries stays repeated in `names`.
+pub fn cors_unsafe_request_header_names_with(
+    list: &HeaderList,
+    rules: &SafelistRules,
+) -> UnsafeNames {
+    let combined: HeaderList;
+    let list = if rules.combine_repeated_names {
+        combined = combine_repeated_names(list);
+        &combined
+    } else {
+        list
+    };
     let mut per_entry: Vec<(&[u8], Option<UnsafeReason>)> = Vec::with_capacity(list.len());
     let mut safelist_value_size: usize = 0;
     for (name, value) in list {
-        let reason = why_not_cors_safelisted_request_header(name, value);
+        let reason = why_not_cors_safelisted_request_header_with(name, value, rules);
         if reason.is_none() {
             safelist_value_size = safelist_value_size.saturating_add(value.len());
         }
         per_entry.push((name, reason));
     }
-    let over_limit = safelist_value_size > CORS_SAFELIST_TOTAL_MAX;
+    let over_limit = rules.total_limit && safelist_value_size > CORS_SAFELIST_TOTAL_MAX;
     let mut reasons = Vec::new();
     for (name, reason) in per_entry {
         match reason {
@@ -225,14 +363,41 @@ pub fn cors_unsafe_request_header_names_detailed(list: &HeaderList) -> UnsafeNam
             None => {}
         }
     }
-    let names =
-        convert_header_names_to_a_sorted_lowercase_set(reasons.iter().map(|(n, _)| n.as_slice()));
+    let names = if rules.dedupe_names {
+        convert_header_names_to_a_sorted_lowercase_set(reasons.iter().map(|(n, _)| n.as_slice()))
+    } else {
+        let mut names: Vec<Vec<u8>> = reasons.iter().map(|(n, _)| byte_lowercase(n)).collect();
+        names.sort();
+        names
+    };
     UnsafeNames {
         names,
         safelist_value_size,
         over_limit,
         reasons,
     }
+}
+
+/// One entry per name (byte-case-insensitive), in the order names first occur, holding the
+/// values of all its entries joined with `, ` (how Chromium's and WebKit's header maps store a
+/// name given several times). The name keeps the case of its first entry.
+fn combine_repeated_names(list: &HeaderList) -> HeaderList {
+    let mut out: Vec<(Vec<u8>, Vec<u8>)> = Vec::with_capacity(list.len());
+    let mut index: std::collections::HashMap<Vec<u8>, usize> = Default::default();
+    for (name, value) in list {
+        match index.entry(byte_lowercase(name)) {
+            std::collections::hash_map::Entry::Occupied(e) => {
+                let v = &mut out[*e.get()].1;
+                v.extend_from_slice(b", ");
+                v.extend_from_slice(value);
+            }
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(out.len());
+                out.push((name.to_vec(), value.to_vec()));
+            }
+        }
+    }
+    out.into_iter().collect()
 }
 
 /// [CORS-unsafe request-header names](https://fetch.spec.whatwg.org/#cors-unsafe-request-header-names)
@@ -406,6 +571,159 @@ mod tests {
 
     fn names(v: &[&str]) -> Vec<Vec<u8>> {
         v.iter().map(|s| s.as_bytes().to_vec()).collect()
+    }
+
+    fn unsafe_with(pairs: &[(&str, &[u8])], rules: SafelistRules) -> Vec<Vec<u8>> {
+        cors_unsafe_request_header_names_with(&list(pairs), &rules).names
+    }
+
+    #[test]
+    fn rules_spec_is_the_standard() {
+        let l = list(&[
+            ("Content-Type", b"text/plain"),
+            ("content-type", b"text/plain"),
+        ]);
+        assert_eq!(
+            cors_unsafe_request_header_names_with(&l, &SafelistRules::SPEC),
+            cors_unsafe_request_header_names_detailed(&l)
+        );
+    }
+
+    #[test]
+    fn rules_combine_repeated_names() {
+        let rules = SafelistRules {
+            combine_repeated_names: true,
+            ..SafelistRules::SPEC
+        };
+        let pairs: &[(&str, &[u8])] = &[
+            ("Content-Type", b"text/plain"),
+            ("content-type", b"text/plain"),
+        ];
+        assert!(unsafe_with(pairs, SafelistRules::SPEC).is_empty());
+        assert_eq!(unsafe_with(pairs, rules), names(&["content-type"]));
+        // Accept values combine into a still-safelisted value.
+        assert!(unsafe_with(&[("Accept", b"a"), ("Accept", b"b")], rules).is_empty());
+    }
+
+    #[test]
+    fn rules_high_bytes() {
+        let rules = SafelistRules {
+            high_bytes_unsafe: true,
+            ..SafelistRules::SPEC
+        };
+        assert!(unsafe_with(&[("Accept", b"caf\xe9")], SafelistRules::SPEC).is_empty());
+        assert_eq!(
+            unsafe_with(&[("Accept", b"caf\xe9")], rules),
+            names(&["accept"])
+        );
+        assert_eq!(
+            unsafe_with(&[("Content-Type", b"text/plain;a=\x80")], rules),
+            names(&["content-type"])
+        );
+    }
+
+    #[test]
+    fn rules_client_hints() {
+        let rules = SafelistRules {
+            client_hints: true,
+            ..SafelistRules::SPEC
+        };
+        for (n, v) in [
+            ("Save-Data", &b"on"[..]),
+            ("save-data", b"ON"),
+            ("DPR", b"2.0"),
+            ("Device-Memory", b"8"),
+            ("Downlink", b"1.5"),
+            ("Width", b"100"),
+            ("Viewport-Width", b"1"),
+            ("RTT", b"50"),
+        ] {
+            assert!(unsafe_with(&[(n, v)], rules).is_empty(), "{n}: {v:?}");
+            assert!(!unsafe_with(&[(n, v)], SafelistRules::SPEC).is_empty());
+        }
+        for (n, v) in [
+            ("Save-Data", &b"off"[..]),
+            ("DPR", b"2."),
+            ("DPR", b".5"),
+            ("DPR", b"1.2.3"),
+            ("Width", b"1e3"),
+            ("Width", b""),
+        ] {
+            assert_eq!(
+                why_not_cors_safelisted_request_header_with(n.as_bytes(), v, &rules),
+                Some(UnsafeReason::ClientHintValue),
+                "{n}: {v:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn rules_range_bound_max_on_exact_digits() {
+        let rules = SafelistRules {
+            range_bound_max: Some(u64::MAX),
+            ..SafelistRules::SPEC
+        };
+        assert!(unsafe_with(&[("Range", b"bytes=0-18446744073709551615")], rules).is_empty());
+        assert!(unsafe_with(&[("Range", b"bytes=00018446744073709551615-")], rules).is_empty());
+        assert_eq!(
+            unsafe_with(&[("Range", b"bytes=0-18446744073709551616")], rules),
+            names(&["range"])
+        );
+        assert!(unsafe_with(
+            &[("Range", b"bytes=0-18446744073709551616")],
+            SafelistRules::SPEC
+        )
+        .is_empty());
+        let chromium = SafelistRules {
+            range_bound_max: Some(i64::MAX as u64 - 1),
+            ..SafelistRules::SPEC
+        };
+        assert!(unsafe_with(&[("Range", b"bytes=9223372036854775806-")], chromium).is_empty());
+        assert_eq!(
+            why_not_cors_safelisted_request_header_with(
+                b"range",
+                b"bytes=9223372036854775807-",
+                &chromium
+            ),
+            Some(UnsafeReason::RangeBoundTooLarge {
+                max: i64::MAX as u64 - 1
+            })
+        );
+    }
+
+    #[test]
+    fn rules_range_unit_any_case() {
+        let rules = SafelistRules {
+            range_unit_case_insensitive: true,
+            ..SafelistRules::SPEC
+        };
+        assert!(unsafe_with(&[("Range", b"Bytes=0-")], rules).is_empty());
+        assert!(unsafe_with(&[("Range", b"BYTES=0-5")], rules).is_empty());
+        assert_eq!(
+            unsafe_with(&[("Range", b"Bytes=0-")], SafelistRules::SPEC),
+            names(&["range"])
+        );
+        assert_eq!(
+            unsafe_with(&[("Range", b"Bytez=0-")], rules),
+            names(&["range"])
+        );
+    }
+
+    #[test]
+    fn rules_total_and_dedupe() {
+        let firefox = SafelistRules {
+            total_limit: false,
+            dedupe_names: false,
+            ..SafelistRules::SPEC
+        };
+        let long = vec![b'a'; 128];
+        let pairs: Vec<(&str, &[u8])> = (0..9).map(|_| ("Accept", long.as_slice())).collect();
+        assert_eq!(unsafe_with(&pairs, SafelistRules::SPEC), names(&["accept"]));
+        assert!(unsafe_with(&pairs, firefox).is_empty());
+        assert_eq!(
+            unsafe_with(&[("X-B", b"1"), ("x-a", b"1"), ("X-b", b"2")], firefox),
+            names(&["x-a", "x-b", "x-b"])
+        );
     }
 
     #[test]
