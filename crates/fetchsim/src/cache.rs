@@ -60,6 +60,15 @@ pub struct MatchRules {
     pub exact_credentials: bool,
     /// A `*` header entry covers `Authorization` too.
     pub star_covers_authorization: bool,
+    /// A `*` entry is a wildcard only for a request without credentials,
+    /// decided when it is matched (WebKit stores `*` as sent and checks it
+    /// against the request at hand); otherwise a `*` entry is a wildcard for
+    /// every request it matches.
+    pub star_by_request_credentials: bool,
+    /// An entry for the URL that does not cover the request is removed by the
+    /// lookup (WebKit's `canSkipPreflight`), so a failing preflight leaves
+    /// nothing behind.
+    pub remove_on_miss: bool,
 }
 
 impl MatchRules {
@@ -68,6 +77,8 @@ impl MatchRules {
         wildcards: true,
         exact_credentials: false,
         star_covers_authorization: false,
+        star_by_request_credentials: false,
+        remove_on_miss: false,
     };
 }
 
@@ -110,6 +121,10 @@ impl PreflightCache {
             && credentials
     }
 
+    fn star_is_wildcard(k: &CacheKey<'_>, rules: MatchRules) -> bool {
+        rules.wildcards && !(rules.star_by_request_credentials && k.include)
+    }
+
     fn method_entry(
         &self,
         k: &CacheKey<'_>,
@@ -121,7 +136,7 @@ impl PreflightCache {
             Self::matches(e, k, now, rules)
                 && e.method
                     .as_deref()
-                    .is_some_and(|m| m == method || (rules.wildcards && m == "*"))
+                    .is_some_and(|m| m == method || (Self::star_is_wildcard(k, rules) && m == "*"))
         })
     }
 
@@ -136,7 +151,7 @@ impl PreflightCache {
             Self::matches(e, k, now, rules)
                 && e.header_name.as_deref().is_some_and(|h| {
                     h.eq_ignore_ascii_case(name)
-                        || (rules.wildcards
+                        || (Self::star_is_wildcard(k, rules)
                             && h == "*"
                             && (rules.star_covers_authorization
                                 || !name.eq_ignore_ascii_case("authorization")))

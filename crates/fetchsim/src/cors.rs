@@ -79,7 +79,31 @@ pub fn cors_exposed_header_names(
     response: &HeaderList,
     credentials: CredentialsMode,
 ) -> Vec<Vec<u8>> {
-    match access_control::expose_headers(response) {
+    cors_exposed_header_names_with(response, credentials, false)
+}
+
+/// [`cors_exposed_header_names`], where `star_despite_failure` makes a `*`
+/// among the values a wildcard even when another value fails to parse
+/// (Firefox: `*, x/y` still exposes everything; without a `*`, a parse
+/// failure still exposes nothing).
+pub fn cors_exposed_header_names_with(
+    response: &HeaderList,
+    credentials: CredentialsMode,
+    star_despite_failure: bool,
+) -> Vec<Vec<u8>> {
+    let parsed = match access_control::expose_headers(response) {
+        Err(_)
+            if star_despite_failure
+                && response
+                    .get_all(b"access-control-expose-headers")
+                    .flat_map(|v| v.split(|&b| b == b','))
+                    .any(|t| t.trim_ascii() == b"*") =>
+        {
+            Ok(Some(vec![b"*".to_vec()]))
+        }
+        other => other,
+    };
+    match parsed {
         Ok(Some(names)) => {
             if credentials != CredentialsMode::Include && names.iter().any(|n| n == b"*") {
                 let mut all: Vec<Vec<u8>> = Vec::new();

@@ -7,10 +7,12 @@
 //! no clock: the same inputs always give the same trace.
 
 use crate::cache::{CacheKey, PreflightCache};
-use crate::cors::{cors_check, cors_exposed_header_names};
+use crate::cors::{cors_check, cors_exposed_header_names_with};
 use crate::diagnostics::FailureContext;
 use crate::error::{spec, ErrorKind, NetworkError};
-use crate::profile::{CacheClear, CacheStore, MaxAgeRule, Profile, ProfileRules};
+use crate::profile::{
+    CacheClear, CacheStore, EmptyLocation, LocationDuplicates, MaxAgeRule, Profile, ProfileRules,
+};
 use crate::request::{self, BodySource, Client, Request, RequestInit};
 use crate::trace::Warning;
 use crate::trace::{
@@ -177,6 +179,16 @@ pub struct Fetch {
     warnings: Vec<Warning>,
     next_id: u32,
     preflight_path: bool,
+    /// The `Origin` value of the last main request (for profiles that keep it).
+    last_origin: Option<String>,
+    /// Whether the first main request carried credentials (for profiles that
+    /// decide them once).
+    first_credentials: Option<bool>,
+    /// Whether a redirect went from one origin to another.
+    crossed_origins: bool,
+    /// Whether the request had a non-safelisted method or CORS-unsafe headers
+    /// when it started, under a profile that keeps preflighting such requests.
+    started_unsafe: bool,
 }
 
 /// A header value without leading and trailing spaces and tabs (OWS).
@@ -235,6 +247,10 @@ impl Fetch {
             warnings: Vec::new(),
             next_id: 0,
             preflight_path: false,
+            last_origin: None,
+            first_credentials: None,
+            crossed_origins: false,
+            started_unsafe: false,
         };
         match built {
             Ok(req) => {
@@ -248,6 +264,15 @@ impl Fetch {
                     req.method_str(), req.current_url(), req.mode, req.credentials, req.redirect
                 ),
                 );
+                let rules = config.rules();
+                fetch.started_unsafe = rules.preflight_sticky_across_redirects
+                    && (!headers::method::is_cors_safelisted_method(&req.method)
+                        || !headers::request::cors_unsafe_request_header_names_with(
+                            &req.headers,
+                            &rules.safelist,
+                        )
+                        .names
+                        .is_empty());
                 fetch.request = Some(req);
             }
             Err(err) => {
@@ -417,11 +442,29 @@ impl Fetch {
             .expect("main fetch runs only after the constructor succeeded")
     }
 
+    /// The origin a preflight carries, is checked against and is cached
+    /// under: the request's serialized origin (`null` once redirect-tainted),
+    /// or, under profiles whose preflights ignore the taint, the document's.
+    fn preflight_origin(&self) -> String {
+        let req = self.req();
+        if self.config.rules().preflight_ignores_redirect_taint {
+            req.origin.serialize()
+        } else {
+            req.serialized_origin()
+        }
+    }
+
+    /// Whether this hop is preflighted because the request needed a
+    /// preflight when it started ([`ProfileRules::preflight_sticky_across_redirects`]).
+    fn sticky_preflight_hop(&self) -> bool {
+        self.started_unsafe && self.req().redirect_count > 0
+    }
+
     fn cache_key_parts(&self) -> (String, String, String, bool) {
         let req = self.req();
         (
             self.client.partition_key(),
-            req.serialized_origin(),
+            self.preflight_origin(),
             req.current_url().to_string(),
             req.credentials == CredentialsMode::Include,
         )
@@ -605,8 +648,10 @@ impl Fetch {
         }
         let req = self.req();
         let same_origin = req.origin.is_same_origin_with_url(&url);
-        let unsafe_names =
-            headers::request::cors_unsafe_request_header_names_detailed(&req.headers);
+        let unsafe_names = headers::request::cors_unsafe_request_header_names_with(
+            &req.headers,
+            &self.config.rules().safelist,
+        );
         let safelisted_method = headers::method::is_cors_safelisted_method(&req.method);
         let branch = main_fetch_branch(&MainFetchInput {
             current_url: &url,
@@ -615,7 +660,7 @@ impl Fetch {
             tainting: req.tainting,
             mode: req.mode,
             redirect: req.redirect,
-            use_cors_preflight: req.use_cors_preflight,
+            use_cors_preflight: req.use_cors_preflight || self.sticky_preflight_hop(),
             unsafe_request: req.unsafe_request,
             method_is_cors_safelisted: safelisted_method,
             has_cors_unsafe_request_headers: !unsafe_names.names.is_empty(),
@@ -667,6 +712,8 @@ impl Fetch {
                 let mut reasons = Vec::new();
                 if self.req().use_cors_preflight {
                     reasons.push("the use-CORS-preflight flag is set".to_string());
+                } else if self.sticky_preflight_hop() {
+                    reasons.push("the request needed a preflight when it started, and this browser preflights every later cross-origin hop".to_string());
                 }
                 if !safelisted_method {
                     reasons.push(format!("`{method}` is not a CORS-safelisted method"));
@@ -721,7 +768,7 @@ impl Fetch {
                     return self.data_url_fetch(cache, &url);
                 }
                 if url.scheme() == "about" && url.path() == "blank" {
-                    return self.about_blank_fetch();
+                    return self.about_blank_fetch(cache);
                 }
                 if !is_http_scheme(url.scheme()) {
                     return self.fail(
@@ -759,7 +806,7 @@ impl Fetch {
             include,
         };
         let method = self.req().method_str();
-        let use_flag = self.req().use_cors_preflight;
+        let use_flag = self.req().use_cors_preflight || self.sticky_preflight_hop();
         let matching = self.config.rules().cache_match;
         let method_hit = cache.method_match_with(&k, &method, now, matching);
         let misses: Vec<String> = unsafe_names
@@ -768,6 +815,9 @@ impl Fetch {
             .filter(|n| !cache.header_match_with(&k, n, now, matching))
             .collect();
         let method_needs = !method_hit && (!safelisted_method || use_flag);
+        if (method_needs || !misses.is_empty()) && matching.remove_on_miss {
+            cache.clear(&k);
+        }
         if method_needs || !misses.is_empty() {
             let mut why = Vec::new();
             if method_needs {
@@ -859,9 +909,9 @@ impl Fetch {
     /// The [CORS-preflight fetch](https://fetch.spec.whatwg.org/#cors-preflight-fetch-0),
     /// steps 1–6: an `OPTIONS` request without credentials.
     fn send_preflight(&mut self, unsafe_names: &[Vec<u8>]) {
+        let serialized = self.preflight_origin();
         let req = self.req();
         let method = req.method.clone();
-        let serialized = req.serialized_origin();
         let mut list = HeaderList::new();
         list.append(b"Accept".to_vec(), b"*/*".to_vec());
         list.append(b"Access-Control-Request-Method".to_vec(), method.clone());
@@ -905,11 +955,34 @@ impl Fetch {
             method: &req.method,
             referrer_policy: req.referrer_policy,
         });
+        let rules = self.config.rules();
+        let non_cors = req.mode != RequestMode::Cors && req.tainting != ResponseTainting::Cors;
+        let origin_value = match origin_value {
+            None if rules.origin_kept_across_redirects => self.last_origin.clone(),
+            Some(_)
+                if non_cors
+                    && rules.origin_null_after_cross_origin_redirect
+                    && self.crossed_origins =>
+            {
+                Some("null".to_string())
+            }
+            Some(v) if non_cors && rules.origin_ignores_referrer_policy && v == "null" => {
+                Some(serialized.clone())
+            }
+            v => v,
+        };
         if let Some(v) = &origin_value {
             list.append(b"Origin".to_vec(), v.clone().into_bytes());
         }
         let mode = req.mode;
-        let mut creds = include_credentials(req.credentials, req.tainting);
+        let mut creds = match self.first_credentials {
+            Some(first)
+                if rules.no_cors_credentials_from_first_url && mode == RequestMode::NoCors =>
+            {
+                first
+            }
+            _ => include_credentials(req.credentials, req.tainting),
+        };
         if creds
             && !coep_allows_credentials(
                 req.mode,
@@ -923,6 +996,8 @@ impl Fetch {
             self.step("http-network-or-cache-fetch", spec!("#cross-origin-embedder-policy-allows-credentials"), None, StepResult::Info,
                 "The document's Cross-Origin-Embedder-Policy is `credentialless`: a no-cors request to another origin goes without credentials.".into());
         }
+        self.last_origin.clone_from(&origin_value);
+        self.first_credentials.get_or_insert(creds);
         self.append_fetch_metadata(&mut list, mode);
         let req = self.req();
         let (credentials_mode, tainting) = (req.credentials, req.tainting);
@@ -964,6 +1039,11 @@ impl Fetch {
         match data_url::DataUrl::process(url.as_str()) {
             Ok(data) => {
                 let mime = data.mime_type().to_string();
+                let content_length = if self.config.rules().data_url_content_length {
+                    data.decode_to_vec().ok().map(|(body, _)| body.len())
+                } else {
+                    None
+                };
                 self.step(
                     "scheme-fetch",
                     spec!("#concept-scheme-fetch"),
@@ -978,7 +1058,11 @@ impl Fetch {
                     status: 200,
                     redirected: self.req().url_list.len() > 1,
                     url: url_without_fragment(url),
-                    headers: vec![("content-type".to_string(), mime)],
+                    headers: content_length
+                        .map(|len| ("content-length".to_string(), len.to_string()))
+                        .into_iter()
+                        .chain([("content-type".to_string(), mime)])
+                        .collect(),
                 };
                 self.finish(response);
             }
@@ -997,7 +1081,18 @@ impl Fetch {
 
     /// Scheme fetch of `about:blank`: a response with `Content-Type:
     /// text/html;charset=utf-8` and an empty body, filtered by the tainting.
-    fn about_blank_fetch(&mut self) {
+    fn about_blank_fetch(&mut self, cache: &mut PreflightCache) {
+        if self.config.rules().about_blank_unsupported {
+            return self.fail(
+                cache,
+                Failure::new(
+                    ErrorKind::UnsupportedScheme,
+                    None,
+                    "This browser's fetch() does not fetch `about:blank`: a network error.",
+                )
+                .fix("fetch an http: or https: URL"),
+            );
+        }
         self.step(
             "scheme-fetch",
             spec!("#concept-scheme-fetch"),
@@ -1084,7 +1179,7 @@ impl Fetch {
         let i = Some(ex.index);
         let url = url_without_fragment(&ex.url);
         let req = self.req().clone();
-        let serialized = req.serialized_origin();
+        let serialized = self.preflight_origin();
         let include = req.credentials == CredentialsMode::Include;
         let method = req.method_str();
         if is_redirect_status(res.status) {
@@ -1208,7 +1303,11 @@ impl Fetch {
                 );
             }
         }
-        let unsafe_names = headers::request::cors_unsafe_request_header_names(&req.headers);
+        let unsafe_names = headers::request::cors_unsafe_request_header_names_with(
+            &req.headers,
+            &self.config.rules().safelist,
+        )
+        .names;
         for name in &unsafe_names {
             if !listed(name) && (include || !star_headers) {
                 let n = lower(name);
@@ -1396,7 +1495,33 @@ impl Fetch {
                 },
             );
         }
-        if is_redirect_status(res.status) {
+        let rules = self.config.rules();
+        let no_location = !res.headers.contains(b"location");
+        if is_redirect_status(res.status)
+            && req.redirect == RedirectMode::Error
+            && rules.redirect_error_needs_location
+            && no_location
+        {
+            self.step("http-fetch", spec!("#concept-http-fetch"), i, StepResult::Info, format!(
+                "The {} response has no Location: this browser does not treat it as a redirect, even under redirect mode `error`.", res.status));
+        } else if is_redirect_status(res.status) {
+            if req.redirect == RedirectMode::Manual && rules.manual_redirect_checks_location {
+                if let Some(loc) = res.headers.get(b"location") {
+                    let loc = isomorphic_decode(&loc);
+                    if let Err(e) = ex.url.join(&loc) {
+                        return self.fail(
+                            cache,
+                            Failure::new(
+                                ErrorKind::InvalidLocation,
+                                i,
+                                format!("Location `{loc}` does not parse as a URL ({e}); this browser fails even under redirect mode `manual`."),
+                            )
+                            .fix("send a valid absolute or relative URL in Location")
+                            .status(res.status),
+                        );
+                    }
+                }
+            }
             match req.redirect {
                 RedirectMode::Error => {
                     return self.fail(
@@ -1444,7 +1569,8 @@ impl Fetch {
         let i = Some(ex.index);
         let status = res.status;
         let current = ex.url.clone();
-        let location = match access_control::extract_header_list_values(&res.headers, b"location") {
+        let location = match location_values(&res.headers, self.config.rules().location_duplicates)
+        {
             Ok(None) => {
                 self.step(
                     "http-redirect-fetch",
@@ -1474,6 +1600,31 @@ impl Fetch {
             }
         };
         let location_str = isomorphic_decode(&location);
+        if location_str.is_empty()
+            && self.config.rules().empty_location == EmptyLocation::NoRedirect
+        {
+            self.step(
+                "http-redirect-fetch",
+                spec!("#concept-response-location-url"),
+                i,
+                StepResult::Info,
+                format!("The {status} response has an empty Location: this browser does not treat it as a redirect, so it is the response."),
+            );
+            return false;
+        }
+        if location_str.is_empty() && self.config.rules().empty_location == EmptyLocation::Fail {
+            self.fail(
+                cache,
+                Failure::new(
+                    ErrorKind::InvalidLocation,
+                    i,
+                    format!("The {status} response has an empty Location header, which this browser does not follow."),
+                )
+                .fix("send the URL to redirect to in Location")
+                .status(status),
+            );
+            return true;
+        }
         let mut location_url = match current.join(&location_str) {
             Ok(u) => u,
             Err(e) => {
@@ -1523,8 +1674,9 @@ impl Fetch {
         }
         let has_creds = url_includes_credentials(&location_url);
         if has_creds
-            && ((req.mode == RequestMode::Cors
-                && !req.origin.is_same_origin_with_url(&location_url))
+            && (self.config.rules().redirect_userinfo_always_fails
+                || (req.mode == RequestMode::Cors
+                    && !req.origin.is_same_origin_with_url(&location_url))
                 || req.tainting == ResponseTainting::Cors)
         {
             self.fail(
@@ -1549,6 +1701,7 @@ impl Fetch {
             );
             return true;
         }
+        let keep_headers = self.config.rules().redirect_keeps_request_headers;
         let r = self.req_mut();
         r.redirect_count += 1;
         let mut changes = Vec::new();
@@ -1557,26 +1710,31 @@ impl Fetch {
         {
             r.method = b"GET".to_vec();
             r.body = None;
-            for name in [
-                &b"content-encoding"[..],
+            const REQUEST_BODY_HEADER_NAMES: [&[u8]; 4] = [
+                b"content-encoding",
                 b"content-language",
                 b"content-location",
                 b"content-type",
-            ] {
-                r.headers.delete(name);
+            ];
+            if !keep_headers {
+                for name in REQUEST_BODY_HEADER_NAMES {
+                    r.headers.delete(name);
+                }
             }
-            changes.push(
-                "the method becomes GET and the body and its headers are dropped".to_string(),
-            );
+            changes.push(if keep_headers {
+                "the method becomes GET and the body is dropped (this browser keeps the body's headers)".to_string()
+            } else {
+                "the method becomes GET and the body and its headers are dropped".to_string()
+            });
         }
-        if !Origin::of_url(&current).is_same_origin_with_url(&location_url)
-            && r.headers.contains(b"authorization")
-        {
+        let cross_origin_hop = !Origin::of_url(&current).is_same_origin_with_url(&location_url);
+        if cross_origin_hop && !keep_headers && r.headers.contains(b"authorization") {
             r.headers.delete(b"authorization");
             changes.push("`Authorization` is removed (cross-origin hop)".to_string());
         }
         r.url_list.push(location_url.clone());
         let count = r.redirect_count;
+        self.crossed_origins |= cross_origin_hop;
         self.step(
             "http-redirect-fetch",
             spec!("#concept-http-redirect-fetch"),
@@ -1623,7 +1781,11 @@ impl Fetch {
                 .map(|(n, v)| (isomorphic_decode(&n), isomorphic_decode(&v)))
                 .collect(),
             ResponseTainting::Cors => {
-                let exposed = cors_exposed_header_names(&res.headers, req.credentials);
+                let exposed = cors_exposed_header_names_with(
+                    &res.headers,
+                    req.credentials,
+                    self.config.rules().expose_headers_star_despite_failure,
+                );
                 if !exposed.is_empty() {
                     self.step(
                         "filtered-response",
@@ -1667,6 +1829,27 @@ impl Fetch {
 /// The max-age a preflight response gives under `rules` (step 7 of the
 /// [CORS-preflight fetch](https://fetch.spec.whatwg.org/#cors-preflight-fetch-0)),
 /// capped; `None` when the profile does not cache it at all.
+/// The `Location` values of a redirect: [extracting header list
+/// values](https://fetch.spec.whatwg.org/#extract-header-list-values), then
+/// what the profile does with several (see [`LocationDuplicates`]).
+fn location_values(
+    headers: &HeaderList,
+    rule: LocationDuplicates,
+) -> Result<Option<Vec<Vec<u8>>>, access_control::ExtractFailure> {
+    let extracted = access_control::extract_header_list_values(headers, b"location");
+    if extracted.is_ok() {
+        return extracted;
+    }
+    let values: Vec<&[u8]> = headers.get_all(b"location").collect();
+    match rule {
+        LocationDuplicates::IdenticalAccepted if values.iter().all(|v| v == &values[0]) => {
+            Ok(Some(vec![values[0].to_vec()]))
+        }
+        LocationDuplicates::Joined => Ok(Some(vec![values.join(&b", "[..])])),
+        _ => extracted,
+    }
+}
+
 fn max_age_for(headers: &HeaderList, rules: ProfileRules) -> Option<u64> {
     let parsed = access_control::max_age(headers);
     let value = match (parsed, rules.max_age) {
@@ -1742,6 +1925,8 @@ fn describe_unsafe(reason: &headers::request::UnsafeReason) -> String {
         ),
         UnsafeWhy::RangeParseFailure => "not a single `bytes=N-` or `bytes=N-M` range".into(),
         UnsafeWhy::RangeWithoutStart => "a range without a start (`bytes=-N`)".into(),
+        UnsafeWhy::ClientHintValue => "a client hint whose value is not of the form the browser requires".into(),
+        UnsafeWhy::RangeBoundTooLarge { max } => format!("a range bound above {max}, the largest this browser parses"),
         UnsafeWhy::TotalOver1024 { total } => format!("safelisted values total {total} bytes, over 1024"),
     }
 }

@@ -6,6 +6,7 @@
 //! its source and the case in `spec-cases/profiles/` that shows it.
 
 use crate::cache::MatchRules;
+use crate::headers::request::SafelistRules;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -52,14 +53,32 @@ impl Profile {
                 authorization_covered_by_wildcard: true,
                 max_age: MaxAgeRule::NegativeIsZero,
                 cache_store: CacheStore::ReplaceWholesale,
-                cache_match: MatchRules {
-                    star_covers_authorization: true,
-                    ..MatchRules::SPEC
-                },
+                cache_match: MatchRules::SPEC,
                 cache_star_from_credentialed: false,
                 cache_tainted: false,
                 cache_clear: CacheClear::PreflightFailure,
                 sec_fetch_mode_on_every_preflight: true,
+                safelist: SafelistRules {
+                    combine_repeated_names: true,
+                    range_bound_max: Some(RANGE_BOUND_MAX_CHROMIUM),
+                    client_hints: true,
+                    ..SafelistRules::SPEC
+                },
+                data_url_content_length: false,
+                location_duplicates: LocationDuplicates::IdenticalAccepted,
+                origin_kept_across_redirects: false,
+                no_cors_credentials_from_first_url: false,
+                origin_ignores_referrer_policy: true,
+                origin_null_after_cross_origin_redirect: true,
+                redirect_error_needs_location: true,
+                empty_location: EmptyLocation::NoRedirect,
+                manual_redirect_checks_location: true,
+                redirect_userinfo_always_fails: true,
+                about_blank_unsupported: true,
+                expose_headers_star_despite_failure: false,
+                preflight_ignores_redirect_taint: false,
+                preflight_sticky_across_redirects: false,
+                redirect_keeps_request_headers: false,
             },
             Profile::Firefox => ProfileRules {
                 max_age_cap: 86400,
@@ -70,11 +89,35 @@ impl Profile {
                     wildcards: false,
                     exact_credentials: true,
                     star_covers_authorization: false,
+                    star_by_request_credentials: false,
+                    remove_on_miss: false,
                 },
                 cache_star_from_credentialed: false,
                 cache_tainted: true,
                 cache_clear: CacheClear::AnyFailure,
                 sec_fetch_mode_on_every_preflight: false,
+                safelist: SafelistRules {
+                    high_bytes_unsafe: true,
+                    range_bound_max: Some(RANGE_BOUND_MAX_FIREFOX),
+                    total_limit: false,
+                    dedupe_names: false,
+                    ..SafelistRules::SPEC
+                },
+                data_url_content_length: true,
+                location_duplicates: LocationDuplicates::IdenticalAccepted,
+                origin_kept_across_redirects: false,
+                no_cors_credentials_from_first_url: false,
+                origin_ignores_referrer_policy: false,
+                origin_null_after_cross_origin_redirect: false,
+                redirect_error_needs_location: false,
+                empty_location: EmptyLocation::SameUrl,
+                manual_redirect_checks_location: false,
+                redirect_userinfo_always_fails: false,
+                about_blank_unsupported: false,
+                expose_headers_star_despite_failure: true,
+                preflight_ignores_redirect_taint: true,
+                preflight_sticky_across_redirects: true,
+                redirect_keeps_request_headers: false,
             },
             Profile::Webkit => ProfileRules {
                 max_age_cap: 600,
@@ -83,12 +126,35 @@ impl Profile {
                 cache_store: CacheStore::ReplaceWholesale,
                 cache_match: MatchRules {
                     star_covers_authorization: true,
+                    star_by_request_credentials: true,
+                    remove_on_miss: true,
                     ..MatchRules::SPEC
                 },
-                cache_star_from_credentialed: false,
+                cache_star_from_credentialed: true,
                 cache_tainted: false,
                 cache_clear: CacheClear::Never,
                 sec_fetch_mode_on_every_preflight: false,
+                safelist: SafelistRules {
+                    combine_repeated_names: true,
+                    range_bound_max: Some(RANGE_BOUND_MAX_WEBKIT),
+                    range_unit_case_insensitive: true,
+                    ..SafelistRules::SPEC
+                },
+                data_url_content_length: false,
+                location_duplicates: LocationDuplicates::Joined,
+                origin_kept_across_redirects: true,
+                no_cors_credentials_from_first_url: true,
+                origin_ignores_referrer_policy: false,
+                origin_null_after_cross_origin_redirect: false,
+                redirect_error_needs_location: true,
+                empty_location: EmptyLocation::Fail,
+                manual_redirect_checks_location: false,
+                redirect_userinfo_always_fails: false,
+                about_blank_unsupported: true,
+                expose_headers_star_despite_failure: false,
+                preflight_ignores_redirect_taint: false,
+                preflight_sticky_across_redirects: true,
+                redirect_keeps_request_headers: true,
             },
         }
     }
@@ -112,6 +178,15 @@ impl std::str::FromStr for Profile {
             })
     }
 }
+
+/// The largest safelisted `Range` bound in Chromium: positions are `int64_t`
+/// and one past the end must fit too, so 2^63 − 2 (found with the harness:
+/// `bytes=0-9223372036854775807` is preflighted, `…806` is not).
+const RANGE_BOUND_MAX_CHROMIUM: u64 = i64::MAX as u64 - 1;
+/// The largest safelisted `Range` bound in Firefox (`uint64_t`).
+const RANGE_BOUND_MAX_FIREFOX: u64 = u64::MAX;
+/// The largest safelisted `Range` bound in WebKit (`uint64_t`).
+const RANGE_BOUND_MAX_WEBKIT: u64 = u64::MAX;
 
 /// How `Access-Control-Max-Age` values the standard calls invalid are taken.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -163,6 +238,86 @@ pub struct ProfileRules {
     /// Whether every preflight carries `Sec-Fetch-Mode: cors`, even to a URL
     /// that is not potentially trustworthy.
     pub sec_fetch_mode_on_every_preflight: bool,
+    /// Which request headers are CORS-safelisted.
+    pub safelist: SafelistRules,
+    /// Whether a `data:` URL's response carries `Content-Length` (the decoded
+    /// body's length) besides `Content-Type`.
+    pub data_url_content_length: bool,
+    /// What a redirect with several `Location` headers does.
+    pub location_duplicates: LocationDuplicates,
+    /// Whether a redirected request keeps the `Origin` header of the hop
+    /// before when the standard would send none on this hop (WebKit sets it
+    /// once on the request: a `POST` turned into a same-origin `GET` keeps it).
+    pub origin_kept_across_redirects: bool,
+    /// Whether a `no-cors` request decides credentials once, on its first URL,
+    /// and keeps that across redirects (WebKit); the standard decides per hop
+    /// from the response tainting.
+    pub no_cors_credentials_from_first_url: bool,
+    /// Whether the `Origin` of a non-CORS request ignores the referrer policy
+    /// (Chromium sends the origin where the standard sends `null`).
+    pub origin_ignores_referrer_policy: bool,
+    /// Whether a non-CORS request's `Origin` becomes `null` for good once a
+    /// redirect went from one origin to another (Chromium's net stack); the
+    /// standard keeps the request's origin unless the request is CORS-tainted.
+    pub origin_null_after_cross_origin_redirect: bool,
+    /// Whether redirect mode `error` lets a redirect status without
+    /// `Location` through as the response (Chromium, WebKit: without a
+    /// location there is no redirect to refuse); the standard fails it.
+    pub redirect_error_needs_location: bool,
+    /// What an empty `Location` does when the redirect is followed.
+    pub empty_location: EmptyLocation,
+    /// Whether an unparsable `Location` is a network error even under
+    /// redirect mode `manual` (Chromium); the standard gives an
+    /// opaque-redirect response.
+    pub manual_redirect_checks_location: bool,
+    /// Whether every redirect to a URL with a username or password is a
+    /// network error (Chromium); the standard blocks it only for CORS.
+    pub redirect_userinfo_always_fails: bool,
+    /// Whether `fetch("about:blank")` is a network error (Chromium, WebKit).
+    pub about_blank_unsupported: bool,
+    /// Whether a `*` among the `Access-Control-Expose-Headers` values is a
+    /// wildcard even when another value fails to parse (Firefox); the
+    /// standard exposes nothing on a parse failure.
+    pub expose_headers_star_despite_failure: bool,
+    /// Whether the preflight of a redirect-tainted request still carries,
+    /// is checked against and is cached under the document's origin (Firefox);
+    /// the standard uses `null`, as for the request itself.
+    pub preflight_ignores_redirect_taint: bool,
+    /// Whether a request that had a non-safelisted method or CORS-unsafe
+    /// headers when it started is preflighted again at every cross-origin hop,
+    /// with its method and headers at that point, even once a redirect made
+    /// it a plain `GET` (Firefox).
+    pub preflight_sticky_across_redirects: bool,
+    /// Whether a redirect keeps the request's headers: no removal of
+    /// `Content-Type` and the other request-body headers when the method
+    /// becomes `GET`, nor of `Authorization` on a cross-origin hop (WebKit).
+    pub redirect_keeps_request_headers: bool,
+}
+
+/// What a followed redirect with an empty `Location` does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EmptyLocation {
+    /// The standard: the empty string resolves to the current URL, which is
+    /// fetched again (until the 20-redirect limit).
+    SameUrl,
+    /// No redirect: the 3xx is the response (Chromium).
+    NoRedirect,
+    /// A network error at once (WebKit).
+    Fail,
+}
+
+/// What a redirect response with several `Location` headers does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LocationDuplicates {
+    /// The standard: extracting the header list values gives more than one
+    /// value, so the location URL is failure: a network error.
+    Fail,
+    /// Values that are all the same byte sequence count as one (Chromium,
+    /// Firefox); different values fail.
+    IdenticalAccepted,
+    /// The values are joined with `, ` into one and that is resolved as the
+    /// location (WebKit).
+    Joined,
 }
 
 /// When a failed fetch clears the cache entries of its URL.
@@ -191,5 +346,21 @@ impl ProfileRules {
         cache_tainted: true,
         cache_clear: CacheClear::PreflightPath,
         sec_fetch_mode_on_every_preflight: false,
+        safelist: SafelistRules::SPEC,
+        data_url_content_length: false,
+        location_duplicates: LocationDuplicates::Fail,
+        origin_kept_across_redirects: false,
+        no_cors_credentials_from_first_url: false,
+        origin_ignores_referrer_policy: false,
+        origin_null_after_cross_origin_redirect: false,
+        redirect_error_needs_location: false,
+        empty_location: EmptyLocation::SameUrl,
+        manual_redirect_checks_location: false,
+        redirect_userinfo_always_fails: false,
+        about_blank_unsupported: false,
+        expose_headers_star_despite_failure: false,
+        preflight_ignores_redirect_taint: false,
+        preflight_sticky_across_redirects: false,
+        redirect_keeps_request_headers: false,
     };
 }
