@@ -60,6 +60,10 @@ pub enum Status {
     /// No result within the budget, twice.
     #[serde(rename = "TIMEOUT")]
     Timeout,
+    /// A DIFF listed in `docs/known-differences.toml`: a difference the
+    /// simulator cannot model yet, documented there with its reason.
+    #[serde(rename = "KNOWN")]
+    Known,
 }
 
 impl Status {
@@ -69,6 +73,7 @@ impl Status {
             Status::Diff => "DIFF",
             Status::Skip => "SKIP",
             Status::Timeout => "TIMEOUT",
+            Status::Known => "KNOWN",
         }
     }
 }
@@ -119,6 +124,11 @@ pub struct BrowserRun {
     pub failed: usize,
     /// SKIP count.
     pub skipped: usize,
+    /// KNOWN count (listed differences; not failures).
+    pub known: usize,
+    /// Listed differences that did not differ this time (the list may be
+    /// out of date).
+    pub known_but_passed: Vec<String>,
     /// How many times the browser was started.
     pub launches: u32,
     /// Requests outside every case (CONNECT, favicon, background traffic).
@@ -131,6 +141,39 @@ struct CaseFile {
     file: String,
     folder: String,
     scenario: Scenario,
+}
+
+/// The cases listed for `browser` in `docs/known-differences.toml`
+/// (`[[known]]` tables with `browser`, `case` = `folder/id`, `reason`).
+fn known_differences(root: &Path, browser: &str) -> Vec<String> {
+    #[derive(serde::Deserialize)]
+    struct Known {
+        browser: String,
+        case: String,
+        #[allow(dead_code)]
+        reason: String,
+    }
+    #[derive(serde::Deserialize)]
+    struct File {
+        #[serde(default)]
+        known: Vec<Known>,
+    }
+    let path = root.join("docs").join("known-differences.toml");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Vec::new();
+    };
+    match toml::from_str::<File>(&text) {
+        Ok(f) => f
+            .known
+            .into_iter()
+            .filter(|k| k.browser == browser)
+            .map(|k| k.case)
+            .collect(),
+        Err(e) => {
+            eprintln!("browsers: {}: {e}", path.display());
+            Vec::new()
+        }
+    }
 }
 
 /// Exit code for setup errors.
@@ -192,11 +235,18 @@ pub fn run(opts: &Options) -> i32 {
         println!("== {} ({})", kind.name(), inst.version);
         match run_browser(kind, &inst, &cases, opts) {
             Ok((reports, run)) => {
+                for case in &run.known_but_passed {
+                    println!(
+                        "note: {case} is listed in docs/known-differences.toml for {} but agreed this time",
+                        run.browser
+                    );
+                }
                 println!(
-                    "{}: {} passed, {} failed, {} skipped in {:.1} s ({} browser start{})",
+                    "{}: {} passed, {} failed, {} known, {} skipped in {:.1} s ({} browser start{})",
                     run.browser,
                     run.passed,
                     run.failed,
+                    run.known,
                     run.skipped,
                     run.wall_ms as f64 / 1000.0,
                     run.launches,
@@ -525,6 +575,19 @@ fn run_browser(
     let mut reports: Vec<CaseReport> = reports.into_iter().flatten().collect();
     attach_console(&mut reports, &log_path);
     let outside = server.shared.lock().outside.clone();
+    let known = known_differences(&opts.root, kind.name());
+    let mut known_but_passed = Vec::new();
+    for r in &mut reports {
+        let case = format!("{}/{}", r.folder, r.id);
+        if !known.contains(&case) {
+            continue;
+        }
+        match r.status {
+            Status::Diff => r.status = Status::Known,
+            Status::Pass => known_but_passed.push(case),
+            _ => {}
+        }
+    }
     let count = |s: Status| reports.iter().filter(|r| r.status == s).count();
     let run = BrowserRun {
         browser: kind.name().into(),
@@ -533,6 +596,8 @@ fn run_browser(
         passed: count(Status::Pass),
         failed: count(Status::Diff) + count(Status::Timeout),
         skipped: count(Status::Skip),
+        known: count(Status::Known),
+        known_but_passed,
         launches,
         outside_requests: outside,
         finished_unix: std::time::SystemTime::now()

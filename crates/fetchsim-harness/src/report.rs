@@ -84,7 +84,8 @@ impl Counts {
     fn add(&mut self, status: &str) {
         match status {
             "PASS" => self.pass += 1,
-            "DIFF" => self.diff += 1,
+            // A KNOWN case is a DIFF listed in docs/known-differences.toml.
+            "DIFF" | "KNOWN" => self.diff += 1,
             "TIMEOUT" => self.timeout += 1,
             _ => self.skip += 1,
         }
@@ -168,13 +169,13 @@ fn summary(runs: &[Value], cases: &[Value]) -> String {
         }
         s.push('\n');
     }
-    s.push_str("\n## DIFF and TIMEOUT\n\n");
+    s.push_str("\n## DIFF, KNOWN and TIMEOUT\n\n");
     let mut any = false;
     for b in &browsers {
         let bad: Vec<&Value> = cases
             .iter()
             .filter(|c| c["browser"].as_str() == Some(b.as_str()))
-            .filter(|c| matches!(c["status"].as_str(), Some("DIFF" | "TIMEOUT")))
+            .filter(|c| matches!(c["status"].as_str(), Some("DIFF" | "KNOWN" | "TIMEOUT")))
             .collect();
         if bad.is_empty() {
             continue;

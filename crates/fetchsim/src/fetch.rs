@@ -364,13 +364,26 @@ impl Fetch {
         id: ExchangeId,
         received: Result<Received, String>,
     ) -> Result<(), Misuse> {
-        let received = received.map(|r| Received {
-            status: r.status,
-            headers: r
-                .headers
-                .iter()
-                .map(|(n, v)| (n.to_vec(), trim_ows(v).to_vec()))
-                .collect(),
+        let drop_empty = self.config.rules().response_merge_drops_empty_values;
+        let received = received.map(|r| {
+            let keep = |n: &[u8], v: &[u8]| {
+                !drop_empty
+                    || !v.is_empty()
+                    || !r
+                        .headers
+                        .iter()
+                        .any(|(m, w)| m.eq_ignore_ascii_case(n) && !trim_ows(w).is_empty())
+            };
+            Received {
+                status: r.status,
+                headers: r
+                    .headers
+                    .iter()
+                    .map(|(n, v)| (n, trim_ows(v)))
+                    .filter(|&(n, v)| keep(n, v))
+                    .map(|(n, v)| (n.to_vec(), v.to_vec()))
+                    .collect(),
+            }
         });
         match std::mem::replace(&mut self.state, State::Done) {
             State::Awaiting(ex) if ex.id == id => {
@@ -1036,6 +1049,20 @@ impl Fetch {
 
     /// Scheme fetch of a `data:` URL: a basic 200 response with its MIME type.
     fn data_url_fetch(&mut self, cache: &mut PreflightCache, url: &Url) {
+        let req = self.req();
+        if self.config.rules().no_cors_redirect_mode_checked_for_data
+            && req.mode == RequestMode::NoCors
+            && req.redirect != RedirectMode::Follow
+        {
+            let redirect = req.redirect;
+            return self.fail(
+                cache,
+                Failure::new(ErrorKind::NoCorsRedirectMode, None, format!(
+                    "A no-cors request must use redirect mode `follow` (it is `{redirect}`); this browser checks it for `data:` URLs too."
+                ))
+                .fix("drop `redirect`, or use mode `cors`"),
+            );
+        }
         match data_url::DataUrl::process(url.as_str()) {
             Ok(data) => {
                 let mime = data.mime_type().to_string();
@@ -1256,6 +1283,13 @@ impl Fetch {
         let listed = |n: &[u8]| header_names.iter().any(|h| h.eq_ignore_ascii_case(n));
         let star_methods = methods.iter().any(|m| m == b"*");
         let star_headers = header_names.iter().any(|h| h == b"*");
+        // WebKit stores the result once the response passed the access check
+        // and parsed, before it checks the method and headers against it.
+        let stored_early = self.config.rules().cache_before_method_check;
+        if stored_early {
+            let max_age = max_age_for(&res.headers, self.config.rules()).unwrap_or(0);
+            self.store_preflight_result(now, cache, i, &req, &methods, &header_names, max_age);
+        }
         if !methods.contains(&req.method)
             && !headers::method::is_cors_safelisted_method(&req.method)
             && (include || !star_methods)
@@ -1373,56 +1407,76 @@ impl Fetch {
                 }
             ),
         );
-        if self.config.preflight_cache {
-            let (key, origin, url, include) = self.cache_key_parts();
-            let k = CacheKey {
-                key: &key,
-                origin: &origin,
-                url: &url,
-                include,
-            };
-            if rules.cache_store == CacheStore::ReplaceWholesale {
-                cache.clear(&k);
-            }
-            let restart = rules.cache_store != CacheStore::Spec;
-            let keep =
-                |item: &Vec<u8>| rules.cache_star_from_credentialed || !include || item != b"*";
-            let tainted_ok = rules.cache_tainted || !req.is_redirect_tainted();
-            for m in methods.iter().filter(|m| keep(m) && tainted_ok) {
-                cache.store_method(
-                    &k,
-                    &isomorphic_decode(m),
-                    max_age,
-                    now,
-                    restart,
-                    rules.cache_match,
-                );
-            }
-            for h in header_names.iter().filter(|h| keep(h) && tainted_ok) {
-                cache.store_header_name(
-                    &k,
-                    &isomorphic_decode(h),
-                    max_age,
-                    now,
-                    restart,
-                    rules.cache_match,
-                );
-            }
-            if !methods.is_empty() || !header_names.is_empty() {
-                self.step(
-                    "preflight-cache",
-                    spec!("#concept-cache-create-entry"),
-                    i,
-                    StepResult::Info,
-                    format!(
-                        "Cached for {max_age} s: methods [{}], headers [{}].",
-                        join_names(&methods, ", "),
-                        join_names(&header_names, ", ")
-                    ),
-                );
-            }
+        if !stored_early {
+            self.store_preflight_result(now, cache, i, &req, &methods, &header_names, max_age);
         }
         self.send_main();
+    }
+
+    /// Step 9 of [CORS-preflight fetch](https://fetch.spec.whatwg.org/#cors-preflight-fetch-0):
+    /// create or update the cache entries for the preflight's methods and
+    /// header names (under the profile's store rules).
+    #[allow(clippy::too_many_arguments)]
+    fn store_preflight_result(
+        &mut self,
+        now: Timestamp,
+        cache: &mut PreflightCache,
+        i: Option<usize>,
+        req: &Request,
+        methods: &[Vec<u8>],
+        header_names: &[Vec<u8>],
+        max_age: u64,
+    ) {
+        if !self.config.preflight_cache {
+            return;
+        }
+        let rules = self.config.rules();
+        let (key, origin, url, include) = self.cache_key_parts();
+        let k = CacheKey {
+            key: &key,
+            origin: &origin,
+            url: &url,
+            include,
+        };
+        if rules.cache_store == CacheStore::ReplaceWholesale {
+            cache.clear(&k);
+        }
+        let restart = rules.cache_store != CacheStore::Spec;
+        let keep = |item: &Vec<u8>| rules.cache_star_from_credentialed || !include || item != b"*";
+        let tainted_ok = rules.cache_tainted || !req.is_redirect_tainted();
+        for m in methods.iter().filter(|m| keep(m) && tainted_ok) {
+            cache.store_method(
+                &k,
+                &isomorphic_decode(m),
+                max_age,
+                now,
+                restart,
+                rules.cache_match,
+            );
+        }
+        for h in header_names.iter().filter(|h| keep(h) && tainted_ok) {
+            cache.store_header_name(
+                &k,
+                &isomorphic_decode(h),
+                max_age,
+                now,
+                restart,
+                rules.cache_match,
+            );
+        }
+        if !methods.is_empty() || !header_names.is_empty() {
+            self.step(
+                "preflight-cache",
+                spec!("#concept-cache-create-entry"),
+                i,
+                StepResult::Info,
+                format!(
+                    "Cached for {max_age} s: methods [{}], headers [{}].",
+                    join_names(methods, ", "),
+                    join_names(header_names, ", ")
+                ),
+            );
+        }
     }
 
     /// The rest of [HTTP fetch](https://fetch.spec.whatwg.org/#concept-http-fetch)

@@ -79,6 +79,9 @@ impl Profile {
                 preflight_ignores_redirect_taint: false,
                 preflight_sticky_across_redirects: false,
                 redirect_keeps_request_headers: false,
+                response_merge_drops_empty_values: false,
+                cache_before_method_check: false,
+                no_cors_redirect_mode_checked_for_data: false,
             },
             Profile::Firefox => ProfileRules {
                 max_age_cap: 86400,
@@ -118,6 +121,9 @@ impl Profile {
                 preflight_ignores_redirect_taint: true,
                 preflight_sticky_across_redirects: true,
                 redirect_keeps_request_headers: false,
+                response_merge_drops_empty_values: true,
+                cache_before_method_check: false,
+                no_cors_redirect_mode_checked_for_data: false,
             },
             Profile::Webkit => ProfileRules {
                 max_age_cap: 600,
@@ -155,6 +161,9 @@ impl Profile {
                 preflight_ignores_redirect_taint: false,
                 preflight_sticky_across_redirects: true,
                 redirect_keeps_request_headers: true,
+                response_merge_drops_empty_values: false,
+                cache_before_method_check: true,
+                no_cors_redirect_mode_checked_for_data: true,
             },
         }
     }
@@ -292,6 +301,20 @@ pub struct ProfileRules {
     /// `Content-Type` and the other request-body headers when the method
     /// becomes `GET`, nor of `Authorization` on a cross-origin hop (WebKit).
     pub redirect_keeps_request_headers: bool,
+    /// Whether a response header with an empty value disappears when another
+    /// header of the same name has a value (Firefox merges repeated headers
+    /// and skips empty values: `""` and `*` make `*`); the standard combines
+    /// them into `, *`.
+    pub response_merge_drops_empty_values: bool,
+    /// Whether a preflight's result is cached as soon as the response passes
+    /// the access check and parses, before the method and headers are
+    /// checked against it (WebKit's `validatePreflightResponse`), so a
+    /// preflight that fails on the method still replaces the cached result.
+    pub cache_before_method_check: bool,
+    /// Whether a `no-cors` request with a redirect mode other than `follow`
+    /// fails for a `data:` URL too (WebKit); the standard fetches `data:`
+    /// URLs before it looks at the mode.
+    pub no_cors_redirect_mode_checked_for_data: bool,
 }
 
 /// What a followed redirect with an empty `Location` does.
@@ -362,5 +385,8 @@ impl ProfileRules {
         preflight_ignores_redirect_taint: false,
         preflight_sticky_across_redirects: false,
         redirect_keeps_request_headers: false,
+        response_merge_drops_empty_values: false,
+        cache_before_method_check: false,
+        no_cors_redirect_mode_checked_for_data: false,
     };
 }
