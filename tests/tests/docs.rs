@@ -1,7 +1,8 @@
 //! `docs/errors.md` is generated from the error taxonomy and the corpus:
 //! every kind, what it means, what each browser calls it, and a real
 //! example. This test fails when the committed file is out of date (run
-//! with `UPDATE_DOCS=1` to rewrite it) or when a kind has no case.
+//! with `UPDATE_DOCS=1` to rewrite it), when a kind has no case, or when no
+//! case of a kind pins what each browser calls it.
 
 use fetchsim::scenario::{collect_files, Scenario};
 use fetchsim::{ErrorKind, NetworkError, Trace};
@@ -239,6 +240,43 @@ fn every_error_kind_has_a_case() {
     assert!(
         missing.is_empty(),
         "error kinds without a corpus case: {missing:?}"
+    );
+}
+
+/// Every kind (but those without a case) has a case whose `expect.error`
+/// pins `kind`, `chromium` and `firefox` (a value, or `null = [...]`).
+#[test]
+fn every_error_kind_has_a_case_pinning_the_browsers_names() {
+    let mut pinned = BTreeSet::new();
+    for path in collect_files(&root().join("spec-cases")).expect("spec-cases is readable") {
+        let scenario = Scenario::from_file(&path).expect("the corpus parses");
+        for f in &scenario.fetches {
+            let Some(e) = f.expect.as_ref().and_then(|x| x.get("error")) else {
+                continue;
+            };
+            let nulls: Vec<&str> = e
+                .get("null")
+                .and_then(|n| n.as_array())
+                .into_iter()
+                .flatten()
+                .filter_map(|n| n.as_str())
+                .collect();
+            let has = |k: &str| e.get(k).is_some() || nulls.contains(&k);
+            if let Some(kind) = e.get("kind").and_then(|k| k.as_str()) {
+                if has("chromium") && has("firefox") {
+                    pinned.insert(kind.to_string());
+                }
+            }
+        }
+    }
+    let missing: Vec<&str> = ErrorKind::ALL
+        .iter()
+        .filter(|k| !pinned.contains(k.as_str()) && !NO_CASE.iter().any(|(n, _)| n == *k))
+        .map(|k| k.as_str())
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "error kinds without a case whose expect.error pins chromium and firefox: {missing:?}"
     );
 }
 
