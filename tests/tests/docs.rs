@@ -1,12 +1,44 @@
 //! `docs/errors.md` is generated from the error taxonomy and the corpus:
 //! every kind, what it means, what each browser calls it, and a real
 //! example. This test fails when the committed file is out of date (run
-//! with `UPDATE_DOCS=1` to rewrite it) or when a kind has no case.
+//! with `UPDATE_DOCS=1` to rewrite it), when a kind has no case, or when no
+//! case of a kind pins what each browser calls it.
 
 use fetchsim::scenario::{collect_files, Scenario};
 use fetchsim::{ErrorKind, NetworkError, Trace};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+
+/// How the console lines were verified (the head of `docs/errors.md`).
+const CONSOLE_LINES: &str = "\
+## Console lines
+
+Each kind's console lines (`error.console` in a trace; \"Chromium console\" and
+\"Firefox console\" below) and browser names were verified character for
+character against Chromium 156.0.8078.108 and Firefox 153.7.0esr (Debian
+packages `chromium`, `firefox-esr`) with the differential harness, on every
+corpus case that fails (`expect` outcome `network-error`):
+
+```sh
+cargo xtask browsers --browser chromium --timeout-ms 15000 $(grep -rl 'outcome = \"network-error\"' spec-cases)
+cargo xtask browsers --browser firefox --timeout-ms 15000 $(grep -rl 'outcome = \"network-error\"' spec-cases)
+```
+
+The run prints `console lines: N match, N differ, N not captured` per
+browser; `docs/browsers.md` (section \"Console lines\") says how the lines are
+captured. A `—` means the browser prints no line for that failure (the
+`TypeError` kinds, `bad-port` in the first URL, …) or, for Chromium, that the
+line is not a `CorsError` (Blink's `Fetch API cannot load …`). Not verified:
+`stream-body-without-duplex`, `stream-body-no-cors` and `stream-body-redirect`
+(the harness cannot send a `ReadableStream` body: Chromium streams uploads
+only over HTTP/2, Firefox not at all), `opaque-range-response` and
+`transport-error` (no corpus case). Where a browser checks in another order
+than the standard, its line names its own failure, not the kind's:
+`location-invalid-cross-origin-cors-check-first` (both browsers reject the
+unparsable `Location` first: Chromium prints nothing, Firefox `CORS request
+did not succeed`) and `header-parse-failure-precedes-method-check` (Firefox
+checks the methods first).
+";
 
 /// Kinds no scenario can produce, with the reason.
 const NO_CASE: &[(ErrorKind, &str)] = &[
@@ -28,6 +60,10 @@ fn root() -> PathBuf {
 struct Example {
     case: String,
     error: NetworkError,
+    /// Every Chromium `CorsError` and Firefox message id the kind's cases
+    /// give (`None`: the browser prints nothing, or no CORS error).
+    chromium: BTreeSet<Option<&'static str>>,
+    firefox: BTreeSet<Option<&'static str>>,
 }
 
 /// Every corpus case (its path from the repository root) with its traces:
@@ -78,10 +114,14 @@ fn examples(corpus: &[(String, Vec<Trace>)]) -> BTreeMap<&'static str, (usize, E
                     Example {
                         case: rel.clone(),
                         error: error.clone(),
+                        chromium: BTreeSet::new(),
+                        firefox: BTreeSet::new(),
                     },
                 )
             });
             entry.0 += 1;
+            entry.1.chromium.insert(error.chromium);
+            entry.1.firefox.insert(error.firefox);
         }
     }
     out
@@ -97,20 +137,28 @@ fn render(
     s.push_str("corpus by `UPDATE_DOCS=1 cargo test -p fetchsim-corpus-tests --test docs`;\n");
     s.push_str("do not edit by hand. A kind's name is stable: it is never changed once\n");
     s.push_str("released. Each example is the first corpus case that fails with that kind.\n\n");
+    s.push_str(CONSOLE_LINES);
     s.push_str(
-        "| kind | Chromium `CorsError` | Firefox message id | cases |\n|---|---|---|---:|\n",
+        "\n| kind | Chromium `CorsError` | Firefox message id | cases |\n|---|---|---|---:|\n",
     );
+    let names = |set: &BTreeSet<Option<&'static str>>| {
+        if set.iter().all(Option::is_none) {
+            return "—".to_string();
+        }
+        set.iter()
+            .map(|n| n.map_or("—".to_string(), |n| format!("`{n}`")))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     for kind in ErrorKind::ALL {
         let name = kind.as_str();
         let count = examples.get(name).map_or(0, |(n, _)| *n);
         let (chromium, firefox) = examples
             .get(name)
-            .map(|(_, e)| (e.error.chromium, e.error.firefox))
-            .unwrap_or((None, None));
+            .map(|(_, e)| (names(&e.chromium), names(&e.firefox)))
+            .unwrap_or(("—".into(), "—".into()));
         s.push_str(&format!(
-            "| [`{name}`](#{name}) | {} | {} | {count} |\n",
-            chromium.map_or("—".to_string(), |c| format!("`{c}`")),
-            firefox.map_or("—".to_string(), |f| format!("`{f}`")),
+            "| [`{name}`](#{name}) | {chromium} | {firefox} | {count} |\n"
         ));
     }
     for kind in ErrorKind::ALL {
@@ -192,6 +240,43 @@ fn every_error_kind_has_a_case() {
     assert!(
         missing.is_empty(),
         "error kinds without a corpus case: {missing:?}"
+    );
+}
+
+/// Every kind (but those without a case) has a case whose `expect.error`
+/// pins `kind`, `chromium` and `firefox` (a value, or `null = [...]`).
+#[test]
+fn every_error_kind_has_a_case_pinning_the_browsers_names() {
+    let mut pinned = BTreeSet::new();
+    for path in collect_files(&root().join("spec-cases")).expect("spec-cases is readable") {
+        let scenario = Scenario::from_file(&path).expect("the corpus parses");
+        for f in &scenario.fetches {
+            let Some(e) = f.expect.as_ref().and_then(|x| x.get("error")) else {
+                continue;
+            };
+            let nulls: Vec<&str> = e
+                .get("null")
+                .and_then(|n| n.as_array())
+                .into_iter()
+                .flatten()
+                .filter_map(|n| n.as_str())
+                .collect();
+            let has = |k: &str| e.get(k).is_some() || nulls.contains(&k);
+            if let Some(kind) = e.get("kind").and_then(|k| k.as_str()) {
+                if has("chromium") && has("firefox") {
+                    pinned.insert(kind.to_string());
+                }
+            }
+        }
+    }
+    let missing: Vec<&str> = ErrorKind::ALL
+        .iter()
+        .filter(|k| !pinned.contains(k.as_str()) && !NO_CASE.iter().any(|(n, _)| n == *k))
+        .map(|k| k.as_str())
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "error kinds without a case whose expect.error pins chromium and firefox: {missing:?}"
     );
 }
 

@@ -222,6 +222,13 @@ fn temp_dir(kind: BrowserKind) -> std::io::Result<PathBuf> {
     Ok(dir)
 }
 
+/// A TCP port free on 127.0.0.1 a moment ago.
+fn free_port() -> std::io::Result<u16> {
+    Ok(std::net::TcpListener::bind(("127.0.0.1", 0))?
+        .local_addr()?
+        .port())
+}
+
 fn firefox_prefs(port: u16) -> String {
     let prefs: &[(&str, String)] = &[
         ("network.proxy.type", "1".into()),
@@ -325,6 +332,8 @@ fn firefox_prefs(port: u16) -> String {
         ("dom.min_background_timeout_value", "4".into()),
         ("dom.timeout.enable_budget_timer_throttling", "false".into()),
         ("dom.timeout.throttling_delay", "-1".into()),
+        // WebDriver BiDi only reads the console: no automation prefs.
+        ("remote.prefs.recommended", "false".into()),
     ];
     prefs
         .iter()
@@ -344,6 +353,7 @@ impl Running {
     ) -> Result<Running, String> {
         let dir = temp_dir(kind).map_err(|e| format!("cannot make a temporary profile: {e}"))?;
         let proxy = format!("http://127.0.0.1:{port}");
+        let mut bidi_port = None;
         let mut cmd = match kind {
             BrowserKind::Chromium => {
                 let mut c = Command::new(&inst.binary);
@@ -383,10 +393,18 @@ impl Running {
                 std::fs::create_dir_all(&profile)
                     .and_then(|()| std::fs::write(profile.join("user.js"), firefox_prefs(port)))
                     .map_err(|e| format!("cannot write the Firefox profile: {e}"))?;
+                // The console is read over WebDriver BiDi (see `bidi`):
+                // the browser starts on about:blank and is sent to `url`
+                // once the session listens to `log.entryAdded`.
+                let port = free_port()
+                    .map_err(|e| format!("cannot pick a port for WebDriver BiDi: {e}"))?;
+                bidi_port = Some(port);
                 let mut c = Command::new(&inst.binary);
                 c.args(["--headless", "--no-remote", "--profile"])
                     .arg(&profile)
-                    .arg(url)
+                    .arg("--remote-debugging-port")
+                    .arg(port.to_string())
+                    .arg("about:blank")
                     .env("HOME", &dir)
                     .env("MOZ_CRASHREPORTER_DISABLE", "1")
                     // Lets `services.settings.server` point remote settings
@@ -435,11 +453,16 @@ impl Running {
         let child = cmd
             .spawn()
             .map_err(|e| format!("cannot start {}: {e}", kind.name()))?;
-        Ok(Running {
+        let running = Running {
             child,
             dir,
             started: Instant::now(),
-        })
+        };
+        if let Some(p) = bidi_port {
+            // On failure `running` is dropped: the browser is ended.
+            crate::bidi::follow_console(p, url, log)?;
+        }
+        Ok(running)
     }
 
     /// Whether the browser process has exited.

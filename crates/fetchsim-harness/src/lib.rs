@@ -12,7 +12,9 @@
 
 #![deny(missing_docs)]
 
+pub mod bidi;
 pub mod compare;
+pub mod console;
 pub mod launch;
 pub mod page;
 pub mod plan;
@@ -107,6 +109,10 @@ pub struct CaseReport {
     /// proxy saw, prefix removed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub browser_side: Option<serde_json::Value>,
+    /// For PASS and DIFF (Chromium, Firefox): each failing fetch's console
+    /// line against the simulator's `error.console`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub console: Vec<console::ConsoleCheck>,
 }
 
 /// One browser's run.
@@ -133,6 +139,8 @@ pub struct BrowserRun {
     pub launches: u32,
     /// Requests outside every case (CONNECT, favicon, background traffic).
     pub outside_requests: Vec<String>,
+    /// The console comparisons of the failing fetches (see `console`).
+    pub console_lines: console::ConsoleCounts,
     /// Seconds since the epoch when the run ended.
     pub finished_unix: u64,
 }
@@ -252,6 +260,13 @@ pub fn run(opts: &Options) -> i32 {
                     run.launches,
                     if run.launches == 1 { "" } else { "s" }
                 );
+                if kind != BrowserKind::Webkit {
+                    let c = run.console_lines;
+                    println!(
+                        "{}: console lines: {} match, {} differ, {} not captured",
+                        run.browser, c.matched, c.differ, c.not_captured
+                    );
+                }
                 all_cases.extend(reports);
                 runs.push(run);
             }
@@ -330,6 +345,8 @@ fn run_browser(
     let mut reports: Vec<Option<CaseReport>> = vec![None; cases.len()];
     let mut pending: HashMap<u32, Pending> = HashMap::new();
     let mut next_attempt = 1u32;
+    // The attempt whose result a PASS or DIFF reports, per case.
+    let mut final_attempt: HashMap<usize, u32> = HashMap::new();
     let mut traces = Vec::with_capacity(cases.len());
     {
         let mut st = server.shared.lock();
@@ -351,6 +368,7 @@ fn run_browser(
                         attempts: 0,
                         timings: None,
                         browser_side: None,
+                        console: Vec::new(),
                     });
                 }
                 None => {
@@ -481,7 +499,9 @@ fn run_browser(
                 attempts: p.try_no,
                 timings: Some(timings),
                 browser_side: (status != Status::Pass).then_some(side),
+                console: Vec::new(),
             };
+            final_attempt.insert(p.case, a);
             print_case(&r);
             reports[p.case] = Some(r);
         }
@@ -548,6 +568,7 @@ fn run_browser(
                     attempts: 2,
                     timings: None,
                     browser_side: side,
+                    console: Vec::new(),
                 };
                 print_case(&r);
                 reports[p.case] = Some(r);
@@ -571,6 +592,25 @@ fn run_browser(
     }
     if let Some(b) = browser.take() {
         b.stop();
+    }
+    let console_log = std::fs::read(&log_path)
+        .map(|b| console::ConsoleLog::parse(&String::from_utf8_lossy(&b)))
+        .unwrap_or_default();
+    let mut console_lines = console::ConsoleCounts::default();
+    for (ci, r) in reports.iter_mut().enumerate() {
+        let (Some(r), Some(&a)) = (r.as_mut(), final_attempt.get(&ci)) else {
+            continue;
+        };
+        if !matches!(r.status, Status::Pass | Status::Diff) {
+            continue;
+        }
+        r.console = console::check(&console_log, kind, a, &plan::prefix_of(a), &traces[ci]);
+        for c in &r.console {
+            console_lines.add(c.status);
+            if c.status != console::ConsoleStatus::Match {
+                print_console(r, c);
+            }
+        }
     }
     let mut reports: Vec<CaseReport> = reports.into_iter().flatten().collect();
     attach_console(&mut reports, &log_path);
@@ -600,6 +640,7 @@ fn run_browser(
         known_but_passed,
         launches,
         outside_requests: outside,
+        console_lines,
         finished_unix: std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_secs())
@@ -647,6 +688,24 @@ fn print_case(r: &CaseReport) {
     }
     for d in &r.diffs {
         let _ = writeln!(out, "        {d}");
+    }
+}
+
+fn print_console(r: &CaseReport, c: &console::ConsoleCheck) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "CONSOLE {:<8} {}/{} fetch[{}] {}: {}",
+        r.browser,
+        r.folder,
+        r.id,
+        c.fetch,
+        c.kind,
+        c.status.as_str()
+    );
+    let _ = writeln!(out, "        simulator: {:?}", c.simulator);
+    for l in &c.browser {
+        let _ = writeln!(out, "        browser:   {l:?}");
     }
 }
 

@@ -121,6 +121,8 @@ async function post(result) {{
         await sleep(Math.min(left, 250));
       }}
       if (i === 0) base = performance.now() - f.at_ms;
+      // Splits the console into the messages of each fetch.
+      console.log("__fetchsim console a=" + CASE.attempt + " i=" + i);
       const rec = await runOne(f);
       rec.late_ms = rec.start_ms - (base + f.at_ms - T0);
       fetches.push(rec);

@@ -148,6 +148,7 @@ fn summary(runs: &[Value], cases: &[Value]) -> String {
             r["launches"].as_u64().unwrap_or(0),
         ));
     }
+    s.push_str(&console_section(runs, cases));
     s.push_str("\n## Agreement per corpus folder\n\n| folder |");
     for b in &browsers {
         s.push_str(&format!(" {b} |"));
@@ -207,6 +208,50 @@ fn summary(runs: &[Value], cases: &[Value]) -> String {
     }
     if !any {
         s.push_str("None.\n");
+    }
+    s
+}
+
+/// Console lines of failing fetches against the simulator's `error.console`.
+fn console_section(runs: &[Value], cases: &[Value]) -> String {
+    let mut s = String::from(
+        "\n## Console lines\n\nEach failing fetch (PASS and DIFF cases) whose console was captured: the\nbrowser's console line against the simulator's `error.console`.\n\n| browser | match | differ | not captured |\n|---|---:|---:|---:|\n",
+    );
+    for r in runs {
+        let c = &r["console_lines"];
+        if c.is_null() || r["browser"].as_str() == Some("webkit") {
+            continue;
+        }
+        s.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            r["browser"].as_str().unwrap_or(""),
+            c["match"],
+            c["differ"],
+            c["not_captured"]
+        ));
+    }
+    let mut first = true;
+    for c in cases {
+        for k in c["console"].as_array().into_iter().flatten() {
+            if k["status"].as_str() == Some("match") {
+                continue;
+            }
+            if first {
+                s.push('\n');
+                first = false;
+            }
+            s.push_str(&format!(
+                "- {} {} `{}/{}` fetch[{}] `{}`: simulator `{}`, browser `{}`\n",
+                k["status"].as_str().unwrap_or(""),
+                c["browser"].as_str().unwrap_or(""),
+                c["folder"].as_str().unwrap_or(""),
+                c["id"].as_str().unwrap_or(""),
+                k["fetch"],
+                k["kind"].as_str().unwrap_or(""),
+                k["simulator"],
+                k["browser"]
+            ));
+        }
     }
     s
 }

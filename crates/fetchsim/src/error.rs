@@ -234,7 +234,7 @@ impl NetworkError {
 
     /// Fill the browsers' names and console lines from the failure's context.
     pub(crate) fn with_context(mut self, ctx: &FailureContext) -> Self {
-        self.chromium = chromium_cors_error(self.kind);
+        self.chromium = chromium_cors_error(self.kind, ctx);
         self.firefox = firefox_message_id(self.kind, ctx);
         self.console = Console {
             chromium: chromium_console(self.kind, ctx),

@@ -514,6 +514,13 @@ impl Fetch {
             ctx.initial_url = url_without_fragment(&req.url_list[0]);
             ctx.url = url_without_fragment(req.current_url());
             ctx.origin = req.origin.serialize();
+            ctx.cors_mode = req.mode == RequestMode::Cors;
+            ctx.previous_url = (req.url_list.len() > 1)
+                .then(|| url_without_fragment(&req.url_list[req.url_list.len() - 2]));
+            ctx.cross_origin = req
+                .url_list
+                .iter()
+                .any(|u| !req.origin.is_same_origin_with_url(u));
         }
         let on_preflight = request
             .and_then(|i| self.requests.get(i))
@@ -1705,6 +1712,7 @@ impl Fetch {
                     "The redirect goes to {location_url}, which is not an HTTP(S) URL; fetch() never follows it."
                 ))
                 .fix("redirect to an http: or https: URL")
+                .value(location_url.to_string())
                 .status(status),
             );
             return true;
