@@ -28,6 +28,12 @@
 //! next to criterion's `estimates.json` files.
 //!
 //! `FETCHSIM_BENCH_ALLOCS_ONLY=1` prints the allocation table and exits.
+//!
+//! `FETCHSIM_BENCH_LOOP=CASE:N` runs `N` fetches of one `fetch` case (or of
+//! `simple_get_browser_routes`) and exits, for instruction counts that do
+//! not depend on the machine's load: run it under
+//! `valgrind --tool=callgrind` with two values of `N` and divide the
+//! difference in instructions by the difference in `N`.
 
 use criterion::{criterion_group, Criterion, Throughput};
 use fetchsim::http;
@@ -631,7 +637,36 @@ fn bench_corpus(c: &mut Criterion) {
 
 criterion_group!(benches, bench_fetch, bench_corpus);
 
+/// `FETCHSIM_BENCH_LOOP=CASE:N`: `N` fetches of one case, nothing else.
+fn run_loop(spec: &str) {
+    let (name, n) = spec.split_once(':').unwrap_or((spec, "1"));
+    let n: u64 = n.parse().expect("FETCHSIM_BENCH_LOOP=CASE:N, N a number");
+    if name == "simple_get_browser_routes" {
+        let (mut browser, mut routes, init) = routes_get();
+        for _ in 0..n {
+            drop(black_box(browser.fetch(&init, &mut routes)));
+        }
+        return;
+    }
+    let cases = cases();
+    let case = cases
+        .iter()
+        .find(|c| c.name == name)
+        .unwrap_or_else(|| panic!("no case {name}"));
+    let mut warm = case.cache();
+    for _ in 0..n {
+        match &case.warm {
+            Some(_) => drop(black_box(case.run(&mut warm))),
+            None => drop(black_box(case.run(&mut PreflightCache::new()))),
+        }
+    }
+}
+
 fn main() {
+    if let Some(spec) = std::env::var_os("FETCHSIM_BENCH_LOOP") {
+        run_loop(&spec.to_string_lossy());
+        return;
+    }
     // `cargo bench` passes `--bench`; `cargo test --benches` does not (then
     // criterion runs each benchmark once as a test): skip the allocation
     // pass there, unless it is all that is asked for.
