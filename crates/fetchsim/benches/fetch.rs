@@ -174,7 +174,7 @@ impl Case {
     fn run(&self, cache: &mut PreflightCache) -> Trace {
         let mut fetch = Fetch::new(&self.client, &self.init, &self.config);
         self.drive(&mut fetch, cache);
-        fetch.trace()
+        fetch.into_trace()
     }
 
     fn drive(&self, fetch: &mut Fetch, cache: &mut PreflightCache) {
@@ -442,10 +442,9 @@ fn measure_allocs_counting(cases: &[Case], scenarios: &[Scenario]) -> Vec<AllocR
             let t1 = Count::now();
             case.drive(&mut fetch, &mut cache);
             let t2 = Count::now();
-            let tr = black_box(fetch.trace());
+            let tr = black_box(fetch.into_trace());
             let t3 = Count::now();
             drop(tr);
-            drop(fetch);
             let t4 = Count::now();
             Count::add(&mut new, t1.since(t0));
             Count::add(&mut drive, t2.since(t1));

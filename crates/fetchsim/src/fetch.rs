@@ -26,6 +26,7 @@ use fetchsim_modes::{
     MainFetchInput, Origin, OriginHeaderInput, RedirectMode, RequestMode, ResponseTainting,
 };
 use std::fmt;
+use std::sync::Arc;
 use url::Url;
 
 /// The default cap on `Access-Control-Max-Age`, in seconds (the standard
@@ -93,9 +94,9 @@ pub struct Exchange {
     pub kind: RequestKind,
     /// The URL (with its fragment, as the request holds it).
     pub url: Url,
-    /// The request as an `http::Request` (fragment dropped; header values
-    /// that `http` cannot carry are left out, see [`Exchange::headers`]).
-    pub request: http::Request<()>,
+    /// The method as an `http::Method` (`GET` if `http` cannot represent it;
+    /// fetch() only sends tokens, which it can).
+    pub method: http::Method,
     /// The exact header list sent.
     pub headers: HeaderList,
     /// Whether the browser attaches credentials (cookies, HTTP auth).
@@ -104,12 +105,28 @@ pub struct Exchange {
     pub index: usize,
 }
 
+impl Exchange {
+    /// The request as an `http::Request` (fragment dropped; header values
+    /// that `http` cannot carry are left out, see [`Exchange::headers`]).
+    /// Built on demand: the state machine itself never needs it.
+    pub fn to_http(&self) -> http::Request<()> {
+        let mut builder = http::Request::builder()
+            .method(self.method.clone())
+            .uri(http::Uri::try_from(url_without_fragment(&self.url)).unwrap_or_default());
+        if let Some(h) = builder.headers_mut() {
+            *h = self.headers.to_header_map_lossy();
+        }
+        builder.body(()).unwrap_or_default()
+    }
+}
+
 /// What the caller does next.
 #[derive(Clone, Debug)]
 #[must_use]
 pub enum Action {
-    /// Send this request and feed its response back.
-    Send(Box<Exchange>),
+    /// Send this request and feed its response back. The fetch keeps the
+    /// exchange too (it is shared, not copied), so this is cheap to hand out.
+    Send(Arc<Exchange>),
     /// The fetch is over: the response script sees, or a network error.
     Done(Result<ResponseRecord, NetworkError>),
 }
@@ -157,9 +174,9 @@ enum State {
     /// Run main fetch for the current URL.
     MainFetch,
     /// Waiting for the response to this exchange.
-    Awaiting(Exchange),
+    Awaiting(Arc<Exchange>),
     /// The response (or transport error) to process.
-    Received(Exchange, Result<Received, String>),
+    Received(Arc<Exchange>, Result<Received, String>),
     /// Over.
     Done,
 }
@@ -200,14 +217,19 @@ fn is_ok_status(status: u16) -> bool {
     (200..=299).contains(&status)
 }
 
+/// A header name lowercased and isomorphic decoded, in one allocation
+/// (bytes above 0x7F are not ASCII letters: lowercasing after decoding is
+/// the same as before).
 fn lower(bytes: &[u8]) -> String {
-    isomorphic_decode(&bytes.to_ascii_lowercase())
+    let mut s = isomorphic_decode(bytes);
+    s.make_ascii_lowercase();
+    s
 }
 
+/// The URL serialized without its fragment (what setting the fragment to
+/// null and serializing gives, without cloning the `Url`).
 fn url_without_fragment(url: &Url) -> String {
-    let mut u = url.clone();
-    u.set_fragment(None);
-    u.to_string()
+    url[..url::Position::AfterQuery].to_owned()
 }
 
 fn join_names(names: &[Vec<u8>], sep: &str) -> String {
@@ -279,8 +301,8 @@ impl Fetch {
             match std::mem::replace(&mut self.state, State::Done) {
                 State::MainFetch => self.main_fetch(now, cache),
                 State::Awaiting(ex) => {
-                    self.state = State::Awaiting(ex.clone());
-                    return Action::Send(Box::new(ex));
+                    self.state = State::Awaiting(Arc::clone(&ex));
+                    return Action::Send(ex);
                 }
                 State::Received(ex, received) => self.process(now, cache, ex, received),
                 State::Done => {
@@ -309,7 +331,11 @@ impl Fetch {
     ) -> Result<(), Misuse> {
         let received = Received {
             status: response.status().as_u16(),
-            headers: HeaderList::from_header_map(response.headers()),
+            headers: response
+                .headers()
+                .iter()
+                .map(|(n, v)| (n.as_str().as_bytes(), trim_ows(v.as_bytes())))
+                .collect(),
         };
         self.receive(id, Ok(received))
     }
@@ -322,6 +348,7 @@ impl Fetch {
         status: u16,
         headers: HeaderList,
     ) -> Result<(), Misuse> {
+        let headers = headers.iter().map(|(n, v)| (n, trim_ows(v))).collect();
         self.receive(id, Ok(Received { status, headers }))
     }
 
@@ -339,14 +366,6 @@ impl Fetch {
         id: ExchangeId,
         received: Result<Received, String>,
     ) -> Result<(), Misuse> {
-        let received = received.map(|r| Received {
-            status: r.status,
-            headers: r
-                .headers
-                .iter()
-                .map(|(n, v)| (n.to_vec(), trim_ows(v).to_vec()))
-                .collect(),
-        });
         match std::mem::replace(&mut self.state, State::Done) {
             State::Awaiting(ex) if ex.id == id => {
                 self.state = State::Received(ex, received);
@@ -383,6 +402,24 @@ impl Fetch {
             error,
             steps: self.steps.clone(),
             warnings: self.warnings.clone(),
+        }
+    }
+
+    /// The trace, taking it out of the fetch without copying it (what
+    /// [`trace`](Self::trace) gives, for a driver that is done with the fetch).
+    pub fn into_trace(self) -> Trace {
+        let (outcome, response, error) = match self.result {
+            Some(Ok(r)) => (Outcome::Ok, Some(r), None),
+            Some(Err(e)) => (Outcome::NetworkError, None, Some(e)),
+            None => (Outcome::NetworkError, None, None),
+        };
+        Trace {
+            outcome,
+            response,
+            requests: self.requests,
+            error,
+            steps: self.steps,
+            warnings: self.warnings,
         }
     }
 
@@ -501,9 +538,9 @@ impl Fetch {
     ) {
         let acao = res
             .headers
-            .get(b"access-control-allow-origin")
+            .get_cow(b"access-control-allow-origin")
             .unwrap_or_default();
-        if acao == b"null" {
+        if *acao == *b"null" {
             self.warn(
                 "allow-origin-null",
                 spec!("#concept-cors-check"),
@@ -511,7 +548,7 @@ impl Fetch {
                     "The response from {url} allows origin `null`, which every sandboxed document, `data:` URL and redirected request also presents; allow the real origin instead."
                 ),
             );
-        } else if acao != b"*" {
+        } else if *acao != *b"*" {
             let varies = res
                 .headers
                 .get_decode_split(b"vary")
@@ -531,7 +568,7 @@ impl Fetch {
         if credentials != CredentialsMode::Include
             && res
                 .headers
-                .get(b"access-control-allow-credentials")
+                .get_cow(b"access-control-allow-credentials")
                 .as_deref()
                 == Some(b"true")
         {
@@ -821,7 +858,7 @@ impl Fetch {
             .map(|(n, v)| (lower(n), isomorphic_decode(v)))
             .collect();
         sorted.sort_by(|a, b| a.0.cmp(&b.0));
-        let get = |name: &[u8]| headers.get(name).map(|v| isomorphic_decode(&v));
+        let get = |name: &[u8]| headers.get_cow(name).map(|v| isomorphic_decode(&v));
         let record = RequestRecord {
             kind,
             method: isomorphic_decode(method),
@@ -838,18 +875,11 @@ impl Fetch {
         };
         let index = self.requests.len();
         self.requests.push(record);
-        let mut builder = http::Request::builder()
-            .method(http::Method::from_bytes(method).unwrap_or(http::Method::GET))
-            .uri(http::Uri::try_from(url_without_fragment(&url)).unwrap_or_default());
-        if let Some(h) = builder.headers_mut() {
-            *h = headers.to_header_map_lossy();
-        }
-        let request = builder.body(()).unwrap_or_default();
         Exchange {
             id,
             kind,
             url,
-            request,
+            method: http::Method::from_bytes(method).unwrap_or(http::Method::GET),
             headers,
             include_credentials,
             index,
@@ -887,7 +917,7 @@ impl Fetch {
             isomorphic_decode(&method),
             if unsafe_names.is_empty() { String::new() } else { format!(", Access-Control-Request-Headers `{}`", join_names(unsafe_names, ",")) }
         ));
-        self.state = State::Awaiting(ex);
+        self.state = State::Awaiting(Arc::new(ex));
     }
 
     /// The request itself, through [HTTP-network-or-cache fetch](https://fetch.spec.whatwg.org/#http-network-or-cache-fetch):
@@ -935,7 +965,7 @@ impl Fetch {
             match &origin_value { Some(v) => format!("with Origin `{v}`"), None => "without an Origin header".to_string() },
             if creds { "included" } else { "not included" },
         ));
-        self.state = State::Awaiting(ex);
+        self.state = State::Awaiting(Arc::new(ex));
     }
 
     /// [Append the Fetch metadata headers](https://w3c.github.io/webappsec-fetch-metadata/#abstract-opdef-append-the-fetch-metadata-headers-for-a-request)
@@ -1035,7 +1065,7 @@ impl Fetch {
         &mut self,
         now: Timestamp,
         cache: &mut PreflightCache,
-        ex: Exchange,
+        ex: Arc<Exchange>,
         received: Result<Received, String>,
     ) {
         let received = match received {
@@ -1078,7 +1108,7 @@ impl Fetch {
         &mut self,
         now: Timestamp,
         cache: &mut PreflightCache,
-        ex: Exchange,
+        ex: Arc<Exchange>,
         res: Received,
     ) {
         let i = Some(ex.index);
@@ -1328,7 +1358,12 @@ impl Fetch {
 
     /// The rest of [HTTP fetch](https://fetch.spec.whatwg.org/#concept-http-fetch)
     /// for the main request: CORS check, redirects, the filtered response.
-    fn process_main_response(&mut self, cache: &mut PreflightCache, ex: Exchange, res: Received) {
+    fn process_main_response(
+        &mut self,
+        cache: &mut PreflightCache,
+        ex: Arc<Exchange>,
+        res: Received,
+    ) {
         let i = Some(ex.index);
         let url = url_without_fragment(&ex.url);
         let req = self.req().clone();
@@ -1769,7 +1804,7 @@ fn cors_failure(
     let value = failure.value.clone().unwrap_or_default();
     let acac_true = res
         .headers
-        .get(b"access-control-allow-credentials")
+        .get_cow(b"access-control-allow-credentials")
         .as_deref()
         == Some(b"true");
     let (message, fix) = match failure.kind {
