@@ -185,6 +185,18 @@ pub struct Warning {
     pub message: String,
 }
 
+/// What `fetchsim simulate` prints for one scenario,
+/// `{"id": …, "fetches": [trace, …]}`: serialize it straight to a writer
+/// (`serde_json::to_writer`), without building a `serde_json::Value` first.
+/// The same JSON as [`Scenario::simulate`](crate::scenario::Scenario::simulate).
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct Simulation<'a> {
+    /// The scenario's id.
+    pub id: &'a str,
+    /// The trace of each of its fetches, in order.
+    pub fetches: &'a [Trace],
+}
+
 impl Trace {
     /// The trace as a JSON value (the format's field names).
     pub fn to_json(&self) -> serde_json::Value {
