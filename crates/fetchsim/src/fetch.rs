@@ -186,7 +186,9 @@ enum State {
 pub struct Fetch {
     client: Client,
     config: FetchConfig,
-    request: Option<Request>,
+    /// Shared, so that processing a response can hold it while recording
+    /// steps (no copy); changed through `Arc::make_mut`.
+    request: Option<Arc<Request>>,
     state: State,
     requests: Vec<RequestRecord>,
     steps: Vec<Step>,
@@ -270,7 +272,7 @@ impl Fetch {
                     req.method_str(), req.current_url(), req.mode, req.credentials, req.redirect
                 ),
                 );
-                fetch.request = Some(req);
+                fetch.request = Some(Arc::new(req));
             }
             Err(err) => {
                 fetch.step(
@@ -290,7 +292,7 @@ impl Fetch {
     /// The request as it stands (after the constructor; updated on redirects).
     /// `None` when the constructor threw.
     pub fn request(&self) -> Option<&Request> {
-        self.request.as_ref()
+        self.request.as_deref()
     }
 
     /// The next action. While an exchange is outstanding, returns the same
@@ -444,14 +446,25 @@ impl Fetch {
 
     fn req(&self) -> &Request {
         self.request
-            .as_ref()
+            .as_deref()
             .expect("main fetch runs only after the constructor succeeded")
     }
 
+    /// The request, shared (a reference count, not a copy).
+    fn req_shared(&self) -> Arc<Request> {
+        Arc::clone(
+            self.request
+                .as_ref()
+                .expect("main fetch runs only after the constructor succeeded"),
+        )
+    }
+
     fn req_mut(&mut self) -> &mut Request {
-        self.request
-            .as_mut()
-            .expect("main fetch runs only after the constructor succeeded")
+        Arc::make_mut(
+            self.request
+                .as_mut()
+                .expect("main fetch runs only after the constructor succeeded"),
+        )
     }
 
     fn cache_key_parts(&self) -> (String, String, String, bool) {
@@ -1035,7 +1048,7 @@ impl Fetch {
             StepResult::Info,
             "`about:blank` is fetched without any server: an empty text/html response.".into(),
         );
-        let req = self.req().clone();
+        let req = self.req_shared();
         let response = if req.tainting == ResponseTainting::Opaque {
             ResponseRecord {
                 type_: ResponseType::Opaque,
@@ -1113,7 +1126,7 @@ impl Fetch {
     ) {
         let i = Some(ex.index);
         let url = url_without_fragment(&ex.url);
-        let req = self.req().clone();
+        let req = self.req_shared();
         let serialized = req.serialized_origin();
         let include = req.credentials == CredentialsMode::Include;
         let method = req.method_str();
@@ -1366,7 +1379,7 @@ impl Fetch {
     ) {
         let i = Some(ex.index);
         let url = url_without_fragment(&ex.url);
-        let req = self.req().clone();
+        let req = self.req_shared();
         if req.tainting == ResponseTainting::Cors {
             let serialized = req.serialized_origin();
             if let Err(failure) = cors_check(&res.headers, &serialized, req.credentials) {
@@ -1539,7 +1552,7 @@ impl Fetch {
             );
             return true;
         }
-        let req = self.req().clone();
+        let req = self.req_shared();
         if req.redirect_count >= MAX_REDIRECTS {
             self.fail(
                 cache,
