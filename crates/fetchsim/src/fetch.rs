@@ -25,7 +25,7 @@ use fetchsim_modes::{
     sec_fetch_site, url_includes_credentials, CredentialsMode, EmbedderPolicy, MainFetchBranch,
     MainFetchInput, Origin, OriginHeaderInput, RedirectMode, RequestMode, ResponseTainting,
 };
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::sync::Arc;
 use url::Url;
 
@@ -231,15 +231,47 @@ fn lower(bytes: &[u8]) -> String {
 /// The URL serialized without its fragment (what setting the fragment to
 /// null and serializing gives, without cloning the `Url`).
 fn url_without_fragment(url: &Url) -> String {
-    url[..url::Position::AfterQuery].to_owned()
+    no_fragment(url).to_owned()
 }
 
-fn join_names(names: &[Vec<u8>], sep: &str) -> String {
-    names
-        .iter()
-        .map(|n| isomorphic_decode(n))
-        .collect::<Vec<_>>()
-        .join(sep)
+/// The URL's serialization up to its fragment, borrowed.
+fn no_fragment(url: &Url) -> &str {
+    &url[..url::Position::AfterQuery]
+}
+
+/// Bytes shown as their isomorphic decoding, written straight into the
+/// sentence being formatted (no `String` of their own).
+struct Decoded<'a>(&'a [u8]);
+
+impl fmt::Display for Decoded<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(s) = std::str::from_utf8(self.0).ok().filter(|s| s.is_ascii()) {
+            return f.write_str(s);
+        }
+        self.0
+            .iter()
+            .try_for_each(|&b| fmt::Write::write_char(f, char::from(b)))
+    }
+}
+
+/// Names, isomorphic decoded and separated by a separator, written
+/// straight into the sentence being formatted.
+struct Joined<'a>(&'a [Vec<u8>], &'a str);
+
+impl fmt::Display for Joined<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, name) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(self.1)?;
+            }
+            Decoded(name).fmt(f)?;
+        }
+        Ok(())
+    }
+}
+
+fn join_names<'a>(names: &'a [Vec<u8>], sep: &'a str) -> Joined<'a> {
+    Joined(names, sep)
 }
 
 impl Fetch {
@@ -269,7 +301,7 @@ impl Fetch {
                     StepResult::Pass,
                     format!(
                     "fetch() accepts the request: {} {} (mode {}, credentials {}, redirect {}).",
-                    req.method_str(), req.current_url(), req.mode, req.credentials, req.redirect
+                    Decoded(&req.method), req.current_url(), req.mode, req.credentials, req.redirect
                 ),
                 );
                 fetch.request = Some(Arc::new(req));
@@ -609,27 +641,27 @@ impl Fetch {
             spec!("#concept-filtered-response"),
             None,
             StepResult::Pass,
-            format!(
-                "fetch() resolves with a {} response, status {}{}.",
-                serde_json::to_value(response.type_)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default(),
-                response.status,
+            {
+                // One string, written in place.
+                let mut detail = format!(
+                    "fetch() resolves with a {} response, status {}",
+                    response.type_.as_str(),
+                    response.status,
+                );
                 if response.headers.is_empty() {
-                    ", no readable headers".to_string()
+                    detail.push_str(", no readable headers");
                 } else {
-                    format!(
-                        ", readable headers: {}",
-                        response
-                            .headers
-                            .iter()
-                            .map(|(n, _)| n.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
+                    detail.push_str(", readable headers: ");
+                    for (i, (n, _)) in response.headers.iter().enumerate() {
+                        if i > 0 {
+                            detail.push_str(", ");
+                        }
+                        detail.push_str(n);
+                    }
                 }
-            ),
+                detail.push('.');
+                detail
+            },
         );
         self.result = Some(Ok(response));
         self.state = State::Done;
@@ -926,8 +958,8 @@ impl Fetch {
         let ex = self.new_exchange(RequestKind::Preflight, b"OPTIONS", list, false);
         self.step("cors-preflight-fetch", spec!("#cors-preflight-fetch-0"), Some(ex.index), StepResult::Info, format!(
             "Preflight: OPTIONS {} with Origin `{serialized}`, Access-Control-Request-Method `{}`{}, without credentials.",
-            url_without_fragment(&ex.url),
-            isomorphic_decode(&method),
+            no_fragment(&ex.url),
+            Decoded(&method),
             if unsafe_names.is_empty() { String::new() } else { format!(", Access-Control-Request-Headers `{}`", join_names(unsafe_names, ",")) }
         ));
         self.state = State::Awaiting(Arc::new(ex));
@@ -973,8 +1005,8 @@ impl Fetch {
         let ex = self.new_exchange(RequestKind::Main, &method, list, creds);
         self.step("http-network-or-cache-fetch", spec!("#http-network-or-cache-fetch"), Some(ex.index), StepResult::Info, format!(
             "{} {} {}; credentials {} (credentials mode `{credentials_mode}`, tainting `{tainting}`).",
-            isomorphic_decode(&method),
-            url_without_fragment(&ex.url),
+            Decoded(&method),
+            no_fragment(&ex.url),
             match &origin_value { Some(v) => format!("with Origin `{v}`"), None => "without an Origin header".to_string() },
             if creds { "included" } else { "not included" },
         ));
@@ -1101,10 +1133,7 @@ impl Fetch {
                     Failure::new(
                         ErrorKind::TransportError,
                         Some(ex.index),
-                        format!(
-                            "{} could not be reached: {e}.",
-                            url_without_fragment(&ex.url)
-                        ),
+                        format!("{} could not be reached: {e}.", no_fragment(&ex.url)),
                     ),
                 );
             }
@@ -1125,7 +1154,7 @@ impl Fetch {
         res: Received,
     ) {
         let i = Some(ex.index);
-        let url = url_without_fragment(&ex.url);
+        let url = no_fragment(&ex.url);
         let req = self.req_shared();
         let serialized = req.serialized_origin();
         let include = req.credentials == CredentialsMode::Include;
@@ -1378,7 +1407,7 @@ impl Fetch {
         res: Received,
     ) {
         let i = Some(ex.index);
-        let url = url_without_fragment(&ex.url);
+        let url = no_fragment(&ex.url);
         let req = self.req_shared();
         if req.tainting == ResponseTainting::Cors {
             let serialized = req.serialized_origin();
@@ -1465,7 +1494,7 @@ impl Fetch {
                             type_: ResponseType::OpaqueRedirect,
                             status: 0,
                             redirected: false,
-                            url: url.clone(),
+                            url: url.to_owned(),
                             headers: Vec::new(),
                         });
                     }
@@ -1491,7 +1520,7 @@ impl Fetch {
     ) -> bool {
         let i = Some(ex.index);
         let status = res.status;
-        let current = ex.url.clone();
+        let current = &ex.url;
         let location = match access_control::extract_header_list_values(&res.headers, b"location") {
             Ok(None) => {
                 self.step(
@@ -1512,7 +1541,7 @@ impl Fetch {
                         i,
                         format!(
                             "The {status} response from {} has several Location headers.",
-                            url_without_fragment(&current)
+                            no_fragment(current)
                         ),
                     )
                     .fix("send exactly one Location header")
@@ -1617,7 +1646,7 @@ impl Fetch {
                 "the method becomes GET and the body and its headers are dropped".to_string(),
             );
         }
-        if !Origin::of_url(&current).is_same_origin_with_url(&location_url)
+        if !Origin::of_url(current).is_same_origin_with_url(&location_url)
             && r.headers.contains(b"authorization")
         {
             r.headers.delete(b"authorization");
@@ -1632,7 +1661,7 @@ impl Fetch {
             StepResult::Info,
             format!(
                 "Redirect {count} ({status}) to {}{}.",
-                url_without_fragment(&location_url),
+                no_fragment(&location_url),
                 if changes.is_empty() {
                     String::new()
                 } else {
@@ -1660,16 +1689,9 @@ impl Fetch {
                     headers: Vec::new(),
                 });
             }
-            ResponseTainting::Basic => res
-                .headers
-                .iter()
-                .filter(|(n, _)| !headers::response::is_forbidden_response_header_name(n))
-                .map(|(n, v)| (n.to_vec(), v.to_vec()))
-                .collect::<HeaderList>()
-                .sort_and_combine()
-                .into_iter()
-                .map(|(n, v)| (isomorphic_decode(&n), isomorphic_decode(&v)))
-                .collect(),
+            ResponseTainting::Basic => sorted_and_combined(&res.headers, |n| {
+                !headers::response::is_forbidden_response_header_name(n)
+            }),
             ResponseTainting::Cors => {
                 let exposed = cors_exposed_header_names(&res.headers, req.credentials);
                 if !exposed.is_empty() {
@@ -1684,17 +1706,9 @@ impl Fetch {
                         ),
                     );
                 }
-                res.headers
-                    .iter()
-                    .filter(|(n, _)| {
-                        headers::response::is_cors_safelisted_response_header_name(n, &exposed)
-                    })
-                    .map(|(n, v)| (n.to_vec(), v.to_vec()))
-                    .collect::<HeaderList>()
-                    .sort_and_combine()
-                    .into_iter()
-                    .map(|(n, v)| (isomorphic_decode(&n), isomorphic_decode(&v)))
-                    .collect()
+                sorted_and_combined(&res.headers, |n| {
+                    headers::response::is_cors_safelisted_response_header_name(n, &exposed)
+                })
             }
         };
         let type_ = if req.tainting == ResponseTainting::Cors {
@@ -1710,6 +1724,37 @@ impl Fetch {
             headers: visible,
         });
     }
+}
+
+/// [Sort and combine](https://fetch.spec.whatwg.org/#concept-header-list-sort-and-combine)
+/// the headers of `list` whose name `keep`s, decoded for the trace: what
+/// `HeaderList::sort_and_combine` gives for the kept headers, without
+/// copying them into a list of their own first.
+fn sorted_and_combined(list: &HeaderList, keep: impl Fn(&[u8]) -> bool) -> Vec<(String, String)> {
+    let kept: Vec<(&[u8], &[u8])> = list.iter().filter(|(n, _)| keep(n)).collect();
+    let names = headers::request::convert_header_names_to_a_sorted_lowercase_set(
+        kept.iter().map(|(n, _)| *n),
+    );
+    let mut out = Vec::with_capacity(names.len());
+    for name in names {
+        let mut values = kept
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(&name))
+            .map(|(_, v)| *v);
+        let shown = isomorphic_decode(&name);
+        if name == b"set-cookie" {
+            for value in values {
+                out.push((shown.clone(), isomorphic_decode(value)));
+            }
+        } else if let Some(first) = values.next() {
+            let mut combined = isomorphic_decode(first);
+            for value in values {
+                let _ = write!(combined, ", {}", Decoded(value));
+            }
+            out.push((shown, combined));
+        }
+    }
+    out
 }
 
 /// The max-age a preflight response gives under `rules` (step 7 of the

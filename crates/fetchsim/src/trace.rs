@@ -33,6 +33,19 @@ pub enum ResponseType {
     OpaqueRedirect,
 }
 
+impl ResponseType {
+    /// The name `response.type` gives (as serialized): `basic`, `cors`,
+    /// `opaque` or `opaqueredirect`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResponseType::Basic => "basic",
+            ResponseType::Cors => "cors",
+            ResponseType::Opaque => "opaque",
+            ResponseType::OpaqueRedirect => "opaqueredirect",
+        }
+    }
+}
+
 /// What script sees of the response.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ResponseRecord {
@@ -201,5 +214,22 @@ impl Trace {
     /// The trace as a JSON value (the format's field names).
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn response_type_names_are_the_serialized_ones() {
+        for t in [
+            ResponseType::Basic,
+            ResponseType::Cors,
+            ResponseType::Opaque,
+            ResponseType::OpaqueRedirect,
+        ] {
+            assert_eq!(serde_json::to_value(t).ok(), Some(t.as_str().into()));
+        }
     }
 }
