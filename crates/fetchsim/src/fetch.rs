@@ -196,6 +196,10 @@ pub struct Fetch {
     warnings: Vec<Warning>,
     next_id: u32,
     preflight_path: bool,
+    /// The CORS-unsafe request-header names main fetch computed for the
+    /// preflight outstanding (the request's headers do not change until its
+    /// response is processed), so that they are not computed twice.
+    preflight_unsafe_names: Vec<Vec<u8>>,
 }
 
 /// A header value without leading and trailing spaces and tabs (OWS).
@@ -291,6 +295,7 @@ impl Fetch {
             warnings: Vec::new(),
             next_id: 0,
             preflight_path: false,
+            preflight_unsafe_names: Vec::new(),
         };
         match built {
             Ok(req) => {
@@ -819,6 +824,7 @@ impl Fetch {
             MainFetchBranch::CorsWithPreflight => {
                 self.preflight_path = true;
                 self.http_fetch_with_preflight(now, cache, &unsafe_names.names, safelisted_method);
+                self.preflight_unsafe_names = unsafe_names.names;
             }
             _ => self.send_main(),
         }
@@ -1280,7 +1286,8 @@ impl Fetch {
                 );
             }
         }
-        let unsafe_names = headers::request::cors_unsafe_request_header_names(&req.headers);
+        // What main fetch computed for this request's headers.
+        let unsafe_names = std::mem::take(&mut self.preflight_unsafe_names);
         for name in &unsafe_names {
             if !listed(name) && (include || !star_headers) {
                 let n = lower(name);
