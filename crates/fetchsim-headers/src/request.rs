@@ -136,7 +136,18 @@ pub fn why_not_cors_safelisted_request_header(name: &[u8], value: &[u8]) -> Opti
             .copied()
             .find(|&b| is_cors_unsafe_request_header_byte(b))
     };
-    match byte_lowercase(name).as_slice() {
+    // The names below are at most 16 bytes: lowercase into a buffer on the
+    // stack (a longer name is none of them).
+    let mut lower = [0u8; 16];
+    let lower = match lower.get_mut(..name.len()) {
+        Some(buf) => {
+            buf.copy_from_slice(name);
+            buf.make_ascii_lowercase();
+            &*buf
+        }
+        None => return Some(UnsafeReason::NameNotSafelisted),
+    };
+    match lower {
         b"accept" => first_unsafe().map(|byte| UnsafeReason::UnsafeByte { byte }),
         b"accept-language" | b"content-language" => value
             .iter()
@@ -309,8 +320,11 @@ pub fn is_forbidden_request_header(name: &[u8], value: &[u8]) -> bool {
     if is_one_of(name, &FORBIDDEN_REQUEST_HEADER_NAMES) {
         return true;
     }
-    let lower = byte_lowercase(name);
-    if lower.starts_with(b"proxy-") || lower.starts_with(b"sec-") {
+    let starts_with = |prefix: &[u8]| {
+        name.get(..prefix.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+    };
+    if starts_with(b"proxy-") || starts_with(b"sec-") {
         return true;
     }
     if is_one_of(name, &METHOD_OVERRIDE_HEADER_NAMES) {

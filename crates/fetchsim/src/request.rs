@@ -486,20 +486,37 @@ fn headers_append(
     no_cors: bool,
     steps: &mut Vec<Step>,
 ) -> Result<(), NetworkError> {
-    let shown = headers::isomorphic_decode(&name);
-    let value = headers::request::normalize_header_value(&value).to_vec();
+    // Decoded for a message only when there is one.
+    let shown = || headers::isomorphic_decode(&name);
+    // Normalizing only strips leading and trailing whitespace: copy only
+    // when it did.
+    let normalized_len = headers::request::normalize_header_value(&value).len();
+    let value = if normalized_len == value.len() {
+        value
+    } else {
+        headers::request::normalize_header_value(&value).to_vec()
+    };
     if !headers::request::is_header_value(&value) {
         return Err(NetworkError::new(
             ErrorKind::InvalidHeaderValue,
             None,
-            format!("the value of `{shown}` contains NUL, CR or LF; fetch() throws a TypeError."),
+            format!(
+                "the value of `{}` contains NUL, CR or LF; fetch() throws a TypeError.",
+                shown()
+            ),
         ));
     }
-    let value_shown = headers::isomorphic_decode(&value);
     if headers::request::is_forbidden_request_header(&name, &value) {
-        steps.push(step("headers-validate", spec!("#forbidden-request-header"), StepResult::Info, format!(
-            "`{shown}: {value_shown}` is a forbidden request-header; the Headers object silently drops it."
-        )));
+        steps.push(step(
+            "headers-validate",
+            spec!("#forbidden-request-header"),
+            StepResult::Info,
+            format!(
+                "`{}: {}` is a forbidden request-header; the Headers object silently drops it.",
+                shown(),
+                headers::isomorphic_decode(&value)
+            ),
+        ));
         return Ok(());
     }
     if no_cors {
@@ -513,7 +530,8 @@ fn headers_append(
         };
         if !headers::request::is_no_cors_safelisted_request_header(&name, &combined) {
             steps.push(step("headers-validate", spec!("#concept-headers-append"), StepResult::Info, format!(
-                "`{shown}: {}` is not a no-CORS-safelisted request-header; the `request-no-cors` guard drops it.",
+                "`{}: {}` is not a no-CORS-safelisted request-header; the `request-no-cors` guard drops it.",
+                shown(),
                 headers::isomorphic_decode(&combined)
             )));
             return Ok(());
