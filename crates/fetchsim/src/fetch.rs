@@ -200,6 +200,9 @@ pub struct Fetch {
     /// preflight outstanding (the request's headers do not change until its
     /// response is processed), so that they are not computed twice.
     preflight_unsafe_names: Vec<Vec<u8>>,
+    /// The request's origin (the client's, which never changes)
+    /// serialized once.
+    origin_serialized: String,
 }
 
 /// A header value without leading and trailing spaces and tabs (OWS).
@@ -296,6 +299,7 @@ impl Fetch {
             next_id: 0,
             preflight_path: false,
             preflight_unsafe_names: Vec::new(),
+            origin_serialized: client.origin.serialize(),
         };
         match built {
             Ok(req) => {
@@ -481,6 +485,15 @@ impl Fetch {
         });
     }
 
+    /// [`Request::serialized_origin`], without serializing the origin again.
+    fn serialized_origin(&self, req: &Request) -> String {
+        if req.is_redirect_tainted() {
+            "null".to_string()
+        } else {
+            self.origin_serialized.clone()
+        }
+    }
+
     fn req(&self) -> &Request {
         self.request
             .as_deref()
@@ -508,7 +521,7 @@ impl Fetch {
         let req = self.req();
         (
             self.client.partition_key(),
-            req.serialized_origin(),
+            self.serialized_origin(req),
             req.current_url().to_string(),
             req.credentials == CredentialsMode::Include,
         )
@@ -707,7 +720,7 @@ impl Fetch {
             method_is_cors_safelisted: safelisted_method,
             has_cors_unsafe_request_headers: !unsafe_names.names.is_empty(),
         });
-        let origin = req.origin.serialize();
+        let origin = self.origin_serialized.clone();
         let mode = req.mode;
         let method = req.method_str();
         let tainting_before = req.tainting;
@@ -909,7 +922,22 @@ impl Fetch {
             .map(|(n, v)| (lower(n), isomorphic_decode(v)))
             .collect();
         sorted.sort_by(|a, b| a.0.cmp(&b.0));
-        let get = |name: &[u8]| headers.get_cow(name).map(|v| isomorphic_decode(&v));
+        // `get` from the sorted, lowercased record: the entries of a name are
+        // adjacent there and in list order (the sort is stable).
+        let get = |name: &[u8]| {
+            let name = std::str::from_utf8(name).unwrap_or_default();
+            let start = sorted.partition_point(|(n, _)| n.as_str() < name);
+            let mut values = sorted[start..]
+                .iter()
+                .take_while(|(n, _)| n == name)
+                .map(|(_, v)| v.as_str());
+            let mut combined = values.next()?.to_owned();
+            for v in values {
+                combined.push_str(", ");
+                combined.push_str(v);
+            }
+            Some(combined)
+        };
         let record = RequestRecord {
             kind,
             method: isomorphic_decode(method),
@@ -942,7 +970,7 @@ impl Fetch {
     fn send_preflight(&mut self, unsafe_names: &[Vec<u8>]) {
         let req = self.req();
         let method = req.method.clone();
-        let serialized = req.serialized_origin();
+        let serialized = self.serialized_origin(req);
         let mut list = HeaderList::new();
         list.append(b"Accept".to_vec(), b"*/*".to_vec());
         list.append(b"Access-Control-Request-Method".to_vec(), method.clone());
@@ -976,7 +1004,7 @@ impl Fetch {
     fn send_main(&mut self) {
         let req = self.req();
         let mut list = req.headers.clone();
-        let serialized = req.serialized_origin();
+        let serialized = self.serialized_origin(req);
         let origin_value = origin_header_value(&OriginHeaderInput {
             serialized_origin: &serialized,
             origin: &req.origin,
@@ -1162,7 +1190,7 @@ impl Fetch {
         let i = Some(ex.index);
         let url = no_fragment(&ex.url);
         let req = self.req_shared();
-        let serialized = req.serialized_origin();
+        let serialized = self.serialized_origin(&req);
         let include = req.credentials == CredentialsMode::Include;
         let method = req.method_str();
         if is_redirect_status(res.status) {
@@ -1417,7 +1445,7 @@ impl Fetch {
         let url = no_fragment(&ex.url);
         let req = self.req_shared();
         if req.tainting == ResponseTainting::Cors {
-            let serialized = req.serialized_origin();
+            let serialized = self.serialized_origin(&req);
             if let Err(failure) = cors_check(&res.headers, &serialized, req.credentials) {
                 let f = cors_failure(&failure, &serialized, req.credentials, &url, false, i, &res);
                 return self.fail(cache, f);
