@@ -36,7 +36,7 @@ impl Outgoing<'_> {
         };
         let uri = http::Uri::try_from(target).unwrap_or_else(|_| http::Uri::from_static("/"));
         let mut builder = http::Request::builder()
-            .method(ex.request.method().clone())
+            .method(ex.method.clone())
             .uri(uri.clone());
         if let Some(host) = url.host_str() {
             let host = match url.port() {
@@ -60,7 +60,7 @@ impl Outgoing<'_> {
         builder.body(body).unwrap_or_else(|_| {
             // Every part above comes from values `http` already accepted.
             let mut r = http::Request::new(Vec::new());
-            *r.method_mut() = ex.request.method().clone();
+            *r.method_mut() = ex.method.clone();
             *r.uri_mut() = uri;
             r
         })
@@ -139,7 +139,7 @@ pub async fn fetch_as<T: AsyncTransport + ?Sized>(
             }
         }
     }
-    fetch.trace()
+    fetch.into_trace()
 }
 
 /// A page of some origin in a browser, fetching from one server: the

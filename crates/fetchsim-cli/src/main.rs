@@ -3,7 +3,7 @@
 mod probe;
 
 use fetchsim::scenario::{collect_files, Format, Scenario, ScenarioError};
-use fetchsim::Profile;
+use fetchsim::{Profile, Simulation};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -163,8 +163,15 @@ fn simulate(args: &[String]) -> Result<ExitCode, String> {
     let mut out = io::BufWriter::new(stdout.lock());
     for input in inputs {
         let scenario = load(&input).map_err(|e| e.to_string())?;
-        let line = serde_json::to_string(&scenario.simulate()).map_err(|e| e.to_string())?;
-        writeln!(out, "{line}").map_err(|e| e.to_string())?;
+        // Serialized straight into the output, the same bytes as
+        // `scenario.simulate()` printed (no `serde_json::Value` in between).
+        let traces = scenario.run();
+        let simulation = Simulation {
+            id: &scenario.id,
+            fetches: &traces,
+        };
+        serde_json::to_writer(&mut out, &simulation).map_err(|e| e.to_string())?;
+        writeln!(out).map_err(|e| e.to_string())?;
     }
     out.flush().map_err(|e| e.to_string())?;
     Ok(ExitCode::SUCCESS)

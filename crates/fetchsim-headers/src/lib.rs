@@ -32,7 +32,15 @@ pub fn byte_lowercase(bytes: &[u8]) -> Vec<u8> {
 /// each byte becomes the code point of the same value. Used to show bytes to
 /// people and to hand a value to string-based parsers (MIME type).
 pub fn isomorphic_decode(bytes: &[u8]) -> String {
-    bytes.iter().map(|&b| b as char).collect()
+    // ASCII (nearly every header) is already UTF-8: one copy.
+    if bytes.is_ascii() {
+        if let Ok(s) = std::str::from_utf8(bytes) {
+            return s.to_owned();
+        }
+    }
+    let mut out = String::with_capacity(bytes.len() * 2);
+    out.extend(bytes.iter().map(|&b| b as char));
+    out
 }
 
 /// [Isomorphic encode](https://infra.spec.whatwg.org/#isomorphic-encode) (Infra Standard):

@@ -5,6 +5,7 @@
 //! but stored with the case they were given.
 
 use crate::{is_http_tab_or_space_byte, isomorphic_decode};
+use std::borrow::Cow;
 
 /// A [header list](https://fetch.spec.whatwg.org/#concept-header-list): an ordered list of
 /// [headers](https://fetch.spec.whatwg.org/#concept-header) (name, value), both byte sequences,
@@ -110,17 +111,29 @@ impl HeaderList {
     /// the list does not contain it, otherwise the values of all matching headers, in order,
     /// separated by 0x2C 0x20 (`, `).
     pub fn get(&self, name: &[u8]) -> Option<Vec<u8>> {
-        let mut out: Option<Vec<u8>> = None;
-        for value in self.get_all(name) {
-            match &mut out {
-                None => out = Some(value.to_vec()),
-                Some(acc) => {
-                    acc.extend_from_slice(b", ");
-                    acc.extend_from_slice(value);
-                }
-            }
+        self.get_cow(name).map(Cow::into_owned)
+    }
+
+    /// [Get](https://fetch.spec.whatwg.org/#concept-header-list-get) `name` without copying
+    /// when a single header matches: the same value as [`get`](Self::get), borrowed from the
+    /// list in that case, owned only when several values are combined.
+    pub fn get_cow(&self, name: &[u8]) -> Option<Cow<'_, [u8]>> {
+        let mut matches = self
+            .entries
+            .iter()
+            .filter(|(n, _)| name_eq(n, name))
+            .map(|(_, v)| v.as_slice());
+        let first = matches.next()?;
+        let Some(second) = matches.next() else {
+            return Some(Cow::Borrowed(first));
+        };
+        let mut acc = Vec::with_capacity(first.len() + second.len() + 2);
+        acc.extend_from_slice(first);
+        for value in std::iter::once(second).chain(matches) {
+            acc.extend_from_slice(b", ");
+            acc.extend_from_slice(value);
         }
-        out
+        Some(Cow::Owned(acc))
     }
 
     /// The values of all headers whose name is a byte-case-insensitive match for `name`, in
@@ -259,6 +272,8 @@ impl<N: Into<Vec<u8>>, V: Into<Vec<u8>>> FromIterator<(N, V)> for HeaderList {
 impl<N: Into<Vec<u8>>, V: Into<Vec<u8>>> Extend<(N, V)> for HeaderList {
     /// Add each pair as it is ([`HeaderList::append_raw`]).
     fn extend<I: IntoIterator<Item = (N, V)>>(&mut self, iter: I) {
+        let iter = iter.into_iter();
+        self.entries.reserve(iter.size_hint().0);
         for (name, value) in iter {
             self.append_raw(name, value);
         }
@@ -420,6 +435,9 @@ mod tests {
         assert_eq!(l.get(b"c"), None);
         assert_eq!(l.count(b"A"), 3);
         assert_eq!(l.count(b"z"), 0);
+        assert!(matches!(l.get_cow(b"b"), Some(Cow::Borrowed(b"x"))));
+        assert_eq!(l.get_cow(b"a").as_deref(), Some(&b"1, 2, "[..]));
+        assert_eq!(l.get_cow(b"c"), None);
         let all: Vec<_> = l.get_all(b"a").collect();
         assert_eq!(all, vec![&b"1"[..], b"2", b""]);
     }

@@ -201,9 +201,19 @@ pub fn why_not_cors_safelisted_request_header_with(
             is_cors_unsafe_request_header_byte(b) || (rules.high_bytes_unsafe && b >= 0x80)
         })
     };
-    let lower_name = byte_lowercase(name);
+    // The names below are at most 16 bytes: lowercase into a buffer on the
+    // stack (a longer name is none of them).
+    let mut lower = [0u8; 16];
+    let lower = match lower.get_mut(..name.len()) {
+        Some(buf) => {
+            buf.copy_from_slice(name);
+            buf.make_ascii_lowercase();
+            &*buf
+        }
+        None => return Some(UnsafeReason::NameNotSafelisted),
+    };
     if rules.client_hints {
-        let ok = match lower_name.as_slice() {
+        let ok = match lower {
             b"save-data" => Some(value.eq_ignore_ascii_case(b"on")),
             b"dpr" | b"device-memory" | b"downlink" => Some(is_similar_to_double(value)),
             b"width" | b"viewport-width" | b"rtt" => {
@@ -217,7 +227,7 @@ pub fn why_not_cors_safelisted_request_header_with(
             None => {}
         }
     }
-    match lower_name.as_slice() {
+    match lower {
         b"accept" => first_unsafe().map(|byte| UnsafeReason::UnsafeByte { byte }),
         b"accept-language" | b"content-language" => value
             .iter()
@@ -474,8 +484,11 @@ pub fn is_forbidden_request_header(name: &[u8], value: &[u8]) -> bool {
     if is_one_of(name, &FORBIDDEN_REQUEST_HEADER_NAMES) {
         return true;
     }
-    let lower = byte_lowercase(name);
-    if lower.starts_with(b"proxy-") || lower.starts_with(b"sec-") {
+    let starts_with = |prefix: &[u8]| {
+        name.get(..prefix.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+    };
+    if starts_with(b"proxy-") || starts_with(b"sec-") {
         return true;
     }
     if is_one_of(name, &METHOD_OVERRIDE_HEADER_NAMES) {

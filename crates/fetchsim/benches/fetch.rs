@@ -28,13 +28,19 @@
 //! next to criterion's `estimates.json` files.
 //!
 //! `FETCHSIM_BENCH_ALLOCS_ONLY=1` prints the allocation table and exits.
+//!
+//! `FETCHSIM_BENCH_LOOP=CASE:N` runs `N` fetches of one `fetch` case (or of
+//! `simple_get_browser_routes`) and exits, for instruction counts that do
+//! not depend on the machine's load: run it under
+//! `valgrind --tool=callgrind` with two values of `N` and divide the
+//! difference in instructions by the difference in `N`.
 
 use criterion::{criterion_group, Criterion, Throughput};
 use fetchsim::http;
 use fetchsim::scenario::{collect_files, Format, Scenario};
 use fetchsim::{
     Action, Browser, Client, CredentialsMode, Fetch, FetchConfig, Origin, PreflightCache,
-    RequestInit, Route, Routes, ServerResponse, Timestamp, Trace,
+    RequestInit, Route, Routes, ServerResponse, Simulation, Timestamp, Trace,
 };
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
@@ -168,7 +174,7 @@ impl Case {
     fn run(&self, cache: &mut PreflightCache) -> Trace {
         let mut fetch = Fetch::new(&self.client, &self.init, &self.config);
         self.drive(&mut fetch, cache);
-        fetch.trace()
+        fetch.into_trace()
     }
 
     fn drive(&self, fetch: &mut Fetch, cache: &mut PreflightCache) {
@@ -380,15 +386,20 @@ fn corpus_fetches(scenarios: &[Scenario]) -> u64 {
     scenarios.iter().map(|s| s.fetches.len() as u64).sum()
 }
 
+/// What `fetchsim simulate` does per scenario: run it and write its JSON
+/// line (into one reused buffer, as into the CLI's `BufWriter`).
 fn simulate_corpus(scenarios: &[Scenario]) -> usize {
-    scenarios
-        .iter()
-        .map(|s| {
-            serde_json::to_string(&s.simulate())
-                .map(|l| l.len())
-                .unwrap_or(0)
-        })
-        .sum()
+    let mut out = Vec::new();
+    for s in scenarios {
+        let traces = s.run();
+        let simulation = Simulation {
+            id: &s.id,
+            fetches: &traces,
+        };
+        serde_json::to_writer(&mut out, &simulation).expect("a trace serializes");
+        out.push(b'\n');
+    }
+    out.len()
 }
 
 // ----- allocations -----
@@ -436,10 +447,9 @@ fn measure_allocs_counting(cases: &[Case], scenarios: &[Scenario]) -> Vec<AllocR
             let t1 = Count::now();
             case.drive(&mut fetch, &mut cache);
             let t2 = Count::now();
-            let tr = black_box(fetch.trace());
+            let tr = black_box(fetch.into_trace());
             let t3 = Count::now();
             drop(tr);
-            drop(fetch);
             let t4 = Count::now();
             Count::add(&mut new, t1.since(t0));
             Count::add(&mut drive, t2.since(t1));
@@ -631,7 +641,36 @@ fn bench_corpus(c: &mut Criterion) {
 
 criterion_group!(benches, bench_fetch, bench_corpus);
 
+/// `FETCHSIM_BENCH_LOOP=CASE:N`: `N` fetches of one case, nothing else.
+fn run_loop(spec: &str) {
+    let (name, n) = spec.split_once(':').unwrap_or((spec, "1"));
+    let n: u64 = n.parse().expect("FETCHSIM_BENCH_LOOP=CASE:N, N a number");
+    if name == "simple_get_browser_routes" {
+        let (mut browser, mut routes, init) = routes_get();
+        for _ in 0..n {
+            drop(black_box(browser.fetch(&init, &mut routes)));
+        }
+        return;
+    }
+    let cases = cases();
+    let case = cases
+        .iter()
+        .find(|c| c.name == name)
+        .unwrap_or_else(|| panic!("no case {name}"));
+    let mut warm = case.cache();
+    for _ in 0..n {
+        match &case.warm {
+            Some(_) => drop(black_box(case.run(&mut warm))),
+            None => drop(black_box(case.run(&mut PreflightCache::new()))),
+        }
+    }
+}
+
 fn main() {
+    if let Some(spec) = std::env::var_os("FETCHSIM_BENCH_LOOP") {
+        run_loop(&spec.to_string_lossy());
+        return;
+    }
     // `cargo bench` passes `--bench`; `cargo test --benches` does not (then
     // criterion runs each benchmark once as a test): skip the allocation
     // pass there, unless it is all that is asked for.

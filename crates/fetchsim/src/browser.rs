@@ -101,7 +101,7 @@ impl Browser {
                 }
             }
         }
-        fetch.trace()
+        fetch.into_trace()
     }
 }
 
@@ -194,17 +194,12 @@ impl Routes {
     }
 
     fn answer(&self, exchange: &Exchange) -> Option<&ServerResponse> {
-        let mut url = exchange.url.clone();
-        url.set_fragment(None);
-        let url = url.to_string();
-        let route = self
-            .routes
-            .iter()
-            .find(|(u, _)| *u == url)
-            .map(|(_, r)| r)?;
+        // The URL without its fragment, as normalized by `new`.
+        let url = &exchange.url[..url::Position::AfterQuery];
+        let route = self.routes.iter().find(|(u, _)| u == url).map(|(_, r)| r)?;
         let is_preflight = exchange.kind == RequestKind::Preflight
             || (exchange.headers.contains(b"access-control-request-method")
-                && exchange.request.method() == http::Method::OPTIONS);
+                && exchange.method == http::Method::OPTIONS);
         if is_preflight {
             route.preflight.as_ref()
         } else {

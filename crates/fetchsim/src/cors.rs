@@ -27,7 +27,7 @@ pub fn cors_check(
     credentials: CredentialsMode,
 ) -> Result<(), CorsFailure> {
     // 1–2. Let origin be the result of getting `Access-Control-Allow-Origin`.
-    let Some(origin) = response.get(b"access-control-allow-origin") else {
+    let Some(origin) = response.get_cow(b"access-control-allow-origin") else {
         return Err(CorsFailure {
             kind: ErrorKind::MissingAllowOriginHeader,
             value: None,
@@ -35,15 +35,15 @@ pub fn cors_check(
     };
     let include = credentials == CredentialsMode::Include;
     // 3. Not include and `*`: success.
-    if !include && origin == b"*" {
+    if !include && *origin == *b"*" {
         return Ok(());
     }
     // 4. Byte-serialized request origin is not origin: failure.
-    if origin != serialized_origin.as_bytes() {
+    if *origin != *serialized_origin.as_bytes() {
         let count = response.count(b"access-control-allow-origin");
         let kind = if count > 1 || origin.contains(&b',') {
             ErrorKind::MultipleAllowOriginValues
-        } else if origin == b"*" {
+        } else if *origin == *b"*" {
             ErrorKind::WildcardOriginNotAllowed
         } else if access_control::is_origin_or_null(&origin) {
             ErrorKind::AllowOriginMismatch
@@ -60,8 +60,8 @@ pub fn cors_check(
         return Ok(());
     }
     // 6–7. `Access-Control-Allow-Credentials` must be exactly `true`.
-    match response.get(b"access-control-allow-credentials") {
-        Some(v) if v == b"true" => Ok(()),
+    match response.get_cow(b"access-control-allow-credentials") {
+        Some(v) if *v == *b"true" => Ok(()),
         other => Err(CorsFailure {
             kind: ErrorKind::InvalidAllowCredentials,
             value: other.map(|v| isomorphic_decode(&v)),

@@ -27,7 +27,8 @@ use fetchsim_modes::{
     sec_fetch_site, url_includes_credentials, CredentialsMode, EmbedderPolicy, MainFetchBranch,
     MainFetchInput, Origin, OriginHeaderInput, RedirectMode, RequestMode, ResponseTainting,
 };
-use std::fmt;
+use std::fmt::{self, Write as _};
+use std::sync::Arc;
 use url::Url;
 
 /// The default cap on `Access-Control-Max-Age`, in seconds (the standard
@@ -95,9 +96,9 @@ pub struct Exchange {
     pub kind: RequestKind,
     /// The URL (with its fragment, as the request holds it).
     pub url: Url,
-    /// The request as an `http::Request` (fragment dropped; header values
-    /// that `http` cannot carry are left out, see [`Exchange::headers`]).
-    pub request: http::Request<()>,
+    /// The method as an `http::Method` (`GET` if `http` cannot represent it;
+    /// fetch() only sends tokens, which it can).
+    pub method: http::Method,
     /// The exact header list sent.
     pub headers: HeaderList,
     /// Whether the browser attaches credentials (cookies, HTTP auth).
@@ -106,12 +107,28 @@ pub struct Exchange {
     pub index: usize,
 }
 
+impl Exchange {
+    /// The request as an `http::Request` (fragment dropped; header values
+    /// that `http` cannot carry are left out, see [`Exchange::headers`]).
+    /// Built on demand: the state machine itself never needs it.
+    pub fn to_http(&self) -> http::Request<()> {
+        let mut builder = http::Request::builder()
+            .method(self.method.clone())
+            .uri(http::Uri::try_from(url_without_fragment(&self.url)).unwrap_or_default());
+        if let Some(h) = builder.headers_mut() {
+            *h = self.headers.to_header_map_lossy();
+        }
+        builder.body(()).unwrap_or_default()
+    }
+}
+
 /// What the caller does next.
 #[derive(Clone, Debug)]
 #[must_use]
 pub enum Action {
-    /// Send this request and feed its response back.
-    Send(Box<Exchange>),
+    /// Send this request and feed its response back. The fetch keeps the
+    /// exchange too (it is shared, not copied), so this is cheap to hand out.
+    Send(Arc<Exchange>),
     /// The fetch is over: the response script sees, or a network error.
     Done(Result<ResponseRecord, NetworkError>),
 }
@@ -159,9 +176,9 @@ enum State {
     /// Run main fetch for the current URL.
     MainFetch,
     /// Waiting for the response to this exchange.
-    Awaiting(Exchange),
+    Awaiting(Arc<Exchange>),
     /// The response (or transport error) to process.
-    Received(Exchange, Result<Received, String>),
+    Received(Arc<Exchange>, Result<Received, String>),
     /// Over.
     Done,
 }
@@ -171,7 +188,9 @@ enum State {
 pub struct Fetch {
     client: Client,
     config: FetchConfig,
-    request: Option<Request>,
+    /// Shared, so that processing a response can hold it while recording
+    /// steps (no copy); changed through `Arc::make_mut`.
+    request: Option<Arc<Request>>,
     state: State,
     requests: Vec<RequestRecord>,
     steps: Vec<Step>,
@@ -189,6 +208,34 @@ pub struct Fetch {
     /// Whether the request had a non-safelisted method or CORS-unsafe headers
     /// when it started, under a profile that keeps preflighting such requests.
     started_unsafe: bool,
+    /// The CORS-unsafe request-header names main fetch computed for the
+    /// preflight outstanding (the request's headers do not change until its
+    /// response is processed), so that they are not computed twice.
+    preflight_unsafe_names: Vec<Vec<u8>>,
+    /// The request's origin (the client's, which never changes)
+    /// serialized once.
+    origin_serialized: String,
+}
+
+/// The response with each empty header value left out when another header
+/// of the same name has a value (how Firefox merges repeated headers:
+/// [`ProfileRules::response_merge_drops_empty_values`]).
+fn drop_empty_when_merged(r: Received) -> Received {
+    let has_value = |n: &[u8]| {
+        r.headers
+            .iter()
+            .any(|(m, w)| m.eq_ignore_ascii_case(n) && !w.is_empty())
+    };
+    let headers = r
+        .headers
+        .iter()
+        .filter(|(n, v)| !v.is_empty() || !has_value(n))
+        .map(|(n, v)| (n.to_vec(), v.to_vec()))
+        .collect();
+    Received {
+        status: r.status,
+        headers,
+    }
 }
 
 /// A header value without leading and trailing spaces and tabs (OWS).
@@ -212,22 +259,59 @@ fn is_ok_status(status: u16) -> bool {
     (200..=299).contains(&status)
 }
 
+/// A header name lowercased and isomorphic decoded, in one allocation
+/// (bytes above 0x7F are not ASCII letters: lowercasing after decoding is
+/// the same as before).
 fn lower(bytes: &[u8]) -> String {
-    isomorphic_decode(&bytes.to_ascii_lowercase())
+    let mut s = isomorphic_decode(bytes);
+    s.make_ascii_lowercase();
+    s
 }
 
+/// The URL serialized without its fragment (what setting the fragment to
+/// null and serializing gives, without cloning the `Url`).
 fn url_without_fragment(url: &Url) -> String {
-    let mut u = url.clone();
-    u.set_fragment(None);
-    u.to_string()
+    no_fragment(url).to_owned()
 }
 
-fn join_names(names: &[Vec<u8>], sep: &str) -> String {
-    names
-        .iter()
-        .map(|n| isomorphic_decode(n))
-        .collect::<Vec<_>>()
-        .join(sep)
+/// The URL's serialization up to its fragment, borrowed.
+fn no_fragment(url: &Url) -> &str {
+    &url[..url::Position::AfterQuery]
+}
+
+/// Bytes shown as their isomorphic decoding, written straight into the
+/// sentence being formatted (no `String` of their own).
+struct Decoded<'a>(&'a [u8]);
+
+impl fmt::Display for Decoded<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(s) = std::str::from_utf8(self.0).ok().filter(|s| s.is_ascii()) {
+            return f.write_str(s);
+        }
+        self.0
+            .iter()
+            .try_for_each(|&b| fmt::Write::write_char(f, char::from(b)))
+    }
+}
+
+/// Names, isomorphic decoded and separated by a separator, written
+/// straight into the sentence being formatted.
+struct Joined<'a>(&'a [Vec<u8>], &'a str);
+
+impl fmt::Display for Joined<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, name) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(self.1)?;
+            }
+            Decoded(name).fmt(f)?;
+        }
+        Ok(())
+    }
+}
+
+fn join_names<'a>(names: &'a [Vec<u8>], sep: &'a str) -> Joined<'a> {
+    Joined(names, sep)
 }
 
 impl Fetch {
@@ -251,6 +335,8 @@ impl Fetch {
             first_credentials: None,
             crossed_origins: false,
             started_unsafe: false,
+            preflight_unsafe_names: Vec::new(),
+            origin_serialized: client.origin.serialize(),
         };
         match built {
             Ok(req) => {
@@ -261,7 +347,7 @@ impl Fetch {
                     StepResult::Pass,
                     format!(
                     "fetch() accepts the request: {} {} (mode {}, credentials {}, redirect {}).",
-                    req.method_str(), req.current_url(), req.mode, req.credentials, req.redirect
+                    Decoded(&req.method), req.current_url(), req.mode, req.credentials, req.redirect
                 ),
                 );
                 let rules = config.rules();
@@ -273,7 +359,7 @@ impl Fetch {
                         )
                         .names
                         .is_empty());
-                fetch.request = Some(req);
+                fetch.request = Some(Arc::new(req));
             }
             Err(err) => {
                 fetch.step(
@@ -293,7 +379,7 @@ impl Fetch {
     /// The request as it stands (after the constructor; updated on redirects).
     /// `None` when the constructor threw.
     pub fn request(&self) -> Option<&Request> {
-        self.request.as_ref()
+        self.request.as_deref()
     }
 
     /// The next action. While an exchange is outstanding, returns the same
@@ -304,8 +390,8 @@ impl Fetch {
             match std::mem::replace(&mut self.state, State::Done) {
                 State::MainFetch => self.main_fetch(now, cache),
                 State::Awaiting(ex) => {
-                    self.state = State::Awaiting(ex.clone());
-                    return Action::Send(Box::new(ex));
+                    self.state = State::Awaiting(Arc::clone(&ex));
+                    return Action::Send(ex);
                 }
                 State::Received(ex, received) => self.process(now, cache, ex, received),
                 State::Done => {
@@ -334,7 +420,11 @@ impl Fetch {
     ) -> Result<(), Misuse> {
         let received = Received {
             status: response.status().as_u16(),
-            headers: HeaderList::from_header_map(response.headers()),
+            headers: response
+                .headers()
+                .iter()
+                .map(|(n, v)| (n.as_str().as_bytes(), trim_ows(v.as_bytes())))
+                .collect(),
         };
         self.receive(id, Ok(received))
     }
@@ -347,6 +437,7 @@ impl Fetch {
         status: u16,
         headers: HeaderList,
     ) -> Result<(), Misuse> {
+        let headers = headers.iter().map(|(n, v)| (n, trim_ows(v))).collect();
         self.receive(id, Ok(Received { status, headers }))
     }
 
@@ -364,27 +455,12 @@ impl Fetch {
         id: ExchangeId,
         received: Result<Received, String>,
     ) -> Result<(), Misuse> {
-        let drop_empty = self.config.rules().response_merge_drops_empty_values;
-        let received = received.map(|r| {
-            let keep = |n: &[u8], v: &[u8]| {
-                !drop_empty
-                    || !v.is_empty()
-                    || !r
-                        .headers
-                        .iter()
-                        .any(|(m, w)| m.eq_ignore_ascii_case(n) && !trim_ows(w).is_empty())
-            };
-            Received {
-                status: r.status,
-                headers: r
-                    .headers
-                    .iter()
-                    .map(|(n, v)| (n, trim_ows(v)))
-                    .filter(|&(n, v)| keep(n, v))
-                    .map(|(n, v)| (n.to_vec(), v.to_vec()))
-                    .collect(),
+        let received = match received {
+            Ok(r) if self.config.rules().response_merge_drops_empty_values => {
+                Ok(drop_empty_when_merged(r))
             }
-        });
+            other => other,
+        };
         match std::mem::replace(&mut self.state, State::Done) {
             State::Awaiting(ex) if ex.id == id => {
                 self.state = State::Received(ex, received);
@@ -424,6 +500,24 @@ impl Fetch {
         }
     }
 
+    /// The trace, taking it out of the fetch without copying it (what
+    /// [`trace`](Self::trace) gives, for a driver that is done with the fetch).
+    pub fn into_trace(self) -> Trace {
+        let (outcome, response, error) = match self.result {
+            Some(Ok(r)) => (Outcome::Ok, Some(r), None),
+            Some(Err(e)) => (Outcome::NetworkError, None, Some(e)),
+            None => (Outcome::NetworkError, None, None),
+        };
+        Trace {
+            outcome,
+            response,
+            requests: self.requests,
+            error,
+            steps: self.steps,
+            warnings: self.warnings,
+        }
+    }
+
     // ----- bookkeeping -----
 
     fn step(
@@ -443,27 +537,46 @@ impl Fetch {
         });
     }
 
+    /// [`Request::serialized_origin`], without serializing the origin again.
+    fn serialized_origin(&self, req: &Request) -> String {
+        if req.is_redirect_tainted() {
+            "null".to_string()
+        } else {
+            self.origin_serialized.clone()
+        }
+    }
+
     fn req(&self) -> &Request {
         self.request
-            .as_ref()
+            .as_deref()
             .expect("main fetch runs only after the constructor succeeded")
     }
 
+    /// The request, shared (a reference count, not a copy).
+    fn req_shared(&self) -> Arc<Request> {
+        Arc::clone(
+            self.request
+                .as_ref()
+                .expect("main fetch runs only after the constructor succeeded"),
+        )
+    }
+
     fn req_mut(&mut self) -> &mut Request {
-        self.request
-            .as_mut()
-            .expect("main fetch runs only after the constructor succeeded")
+        Arc::make_mut(
+            self.request
+                .as_mut()
+                .expect("main fetch runs only after the constructor succeeded"),
+        )
     }
 
     /// The origin a preflight carries, is checked against and is cached
     /// under: the request's serialized origin (`null` once redirect-tainted),
     /// or, under profiles whose preflights ignore the taint, the document's.
     fn preflight_origin(&self) -> String {
-        let req = self.req();
         if self.config.rules().preflight_ignores_redirect_taint {
-            req.origin.serialize()
+            self.origin_serialized.clone()
         } else {
-            req.serialized_origin()
+            self.serialized_origin(self.req())
         }
     }
 
@@ -564,9 +677,9 @@ impl Fetch {
     ) {
         let acao = res
             .headers
-            .get(b"access-control-allow-origin")
+            .get_cow(b"access-control-allow-origin")
             .unwrap_or_default();
-        if acao == b"null" {
+        if *acao == *b"null" {
             self.warn(
                 "allow-origin-null",
                 spec!("#concept-cors-check"),
@@ -574,7 +687,7 @@ impl Fetch {
                     "The response from {url} allows origin `null`, which every sandboxed document, `data:` URL and redirected request also presents; allow the real origin instead."
                 ),
             );
-        } else if acao != b"*" {
+        } else if *acao != *b"*" {
             let varies = res
                 .headers
                 .get_decode_split(b"vary")
@@ -594,7 +707,7 @@ impl Fetch {
         if credentials != CredentialsMode::Include
             && res
                 .headers
-                .get(b"access-control-allow-credentials")
+                .get_cow(b"access-control-allow-credentials")
                 .as_deref()
                 == Some(b"true")
         {
@@ -622,27 +735,27 @@ impl Fetch {
             spec!("#concept-filtered-response"),
             None,
             StepResult::Pass,
-            format!(
-                "fetch() resolves with a {} response, status {}{}.",
-                serde_json::to_value(response.type_)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default(),
-                response.status,
+            {
+                // One string, written in place.
+                let mut detail = format!(
+                    "fetch() resolves with a {} response, status {}",
+                    response.type_.as_str(),
+                    response.status,
+                );
                 if response.headers.is_empty() {
-                    ", no readable headers".to_string()
+                    detail.push_str(", no readable headers");
                 } else {
-                    format!(
-                        ", readable headers: {}",
-                        response
-                            .headers
-                            .iter()
-                            .map(|(n, _)| n.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
+                    detail.push_str(", readable headers: ");
+                    for (i, (n, _)) in response.headers.iter().enumerate() {
+                        if i > 0 {
+                            detail.push_str(", ");
+                        }
+                        detail.push_str(n);
+                    }
                 }
-            ),
+                detail.push('.');
+                detail
+            },
         );
         self.result = Some(Ok(response));
         self.state = State::Done;
@@ -685,7 +798,7 @@ impl Fetch {
             method_is_cors_safelisted: safelisted_method,
             has_cors_unsafe_request_headers: !unsafe_names.names.is_empty(),
         });
-        let origin = req.origin.serialize();
+        let origin = self.origin_serialized.clone();
         let mode = req.mode;
         let method = req.method_str();
         let tainting_before = req.tainting;
@@ -804,6 +917,7 @@ impl Fetch {
             MainFetchBranch::CorsWithPreflight => {
                 self.preflight_path = true;
                 self.http_fetch_with_preflight(now, cache, &unsafe_names.names, safelisted_method);
+                self.preflight_unsafe_names = unsafe_names.names;
             }
             _ => self.send_main(),
         }
@@ -891,7 +1005,22 @@ impl Fetch {
             .map(|(n, v)| (lower(n), isomorphic_decode(v)))
             .collect();
         sorted.sort_by(|a, b| a.0.cmp(&b.0));
-        let get = |name: &[u8]| headers.get(name).map(|v| isomorphic_decode(&v));
+        // `get` from the sorted, lowercased record: the entries of a name are
+        // adjacent there and in list order (the sort is stable).
+        let get = |name: &[u8]| {
+            let name = std::str::from_utf8(name).unwrap_or_default();
+            let start = sorted.partition_point(|(n, _)| n.as_str() < name);
+            let mut values = sorted[start..]
+                .iter()
+                .take_while(|(n, _)| n == name)
+                .map(|(_, v)| v.as_str());
+            let mut combined = values.next()?.to_owned();
+            for v in values {
+                combined.push_str(", ");
+                combined.push_str(v);
+            }
+            Some(combined)
+        };
         let record = RequestRecord {
             kind,
             method: isomorphic_decode(method),
@@ -908,18 +1037,11 @@ impl Fetch {
         };
         let index = self.requests.len();
         self.requests.push(record);
-        let mut builder = http::Request::builder()
-            .method(http::Method::from_bytes(method).unwrap_or(http::Method::GET))
-            .uri(http::Uri::try_from(url_without_fragment(&url)).unwrap_or_default());
-        if let Some(h) = builder.headers_mut() {
-            *h = headers.to_header_map_lossy();
-        }
-        let request = builder.body(()).unwrap_or_default();
         Exchange {
             id,
             kind,
             url,
-            request,
+            method: http::Method::from_bytes(method).unwrap_or(http::Method::GET),
             headers,
             include_credentials,
             index,
@@ -953,11 +1075,11 @@ impl Fetch {
         let ex = self.new_exchange(RequestKind::Preflight, b"OPTIONS", list, false);
         self.step("cors-preflight-fetch", spec!("#cors-preflight-fetch-0"), Some(ex.index), StepResult::Info, format!(
             "Preflight: OPTIONS {} with Origin `{serialized}`, Access-Control-Request-Method `{}`{}, without credentials.",
-            url_without_fragment(&ex.url),
-            isomorphic_decode(&method),
+            no_fragment(&ex.url),
+            Decoded(&method),
             if unsafe_names.is_empty() { String::new() } else { format!(", Access-Control-Request-Headers `{}`", join_names(unsafe_names, ",")) }
         ));
-        self.state = State::Awaiting(ex);
+        self.state = State::Awaiting(Arc::new(ex));
     }
 
     /// The request itself, through [HTTP-network-or-cache fetch](https://fetch.spec.whatwg.org/#http-network-or-cache-fetch):
@@ -965,7 +1087,7 @@ impl Fetch {
     fn send_main(&mut self) {
         let req = self.req();
         let mut list = req.headers.clone();
-        let serialized = req.serialized_origin();
+        let serialized = self.serialized_origin(req);
         let origin_value = origin_header_value(&OriginHeaderInput {
             serialized_origin: &serialized,
             origin: &req.origin,
@@ -1025,12 +1147,12 @@ impl Fetch {
         let ex = self.new_exchange(RequestKind::Main, &method, list, creds);
         self.step("http-network-or-cache-fetch", spec!("#http-network-or-cache-fetch"), Some(ex.index), StepResult::Info, format!(
             "{} {} {}; credentials {} (credentials mode `{credentials_mode}`, tainting `{tainting}`).",
-            isomorphic_decode(&method),
-            url_without_fragment(&ex.url),
+            Decoded(&method),
+            no_fragment(&ex.url),
             match &origin_value { Some(v) => format!("with Origin `{v}`"), None => "without an Origin header".to_string() },
             if creds { "included" } else { "not included" },
         ));
-        self.state = State::Awaiting(ex);
+        self.state = State::Awaiting(Arc::new(ex));
     }
 
     /// [Append the Fetch metadata headers](https://w3c.github.io/webappsec-fetch-metadata/#abstract-opdef-append-the-fetch-metadata-headers-for-a-request)
@@ -1134,7 +1256,7 @@ impl Fetch {
             StepResult::Info,
             "`about:blank` is fetched without any server: an empty text/html response.".into(),
         );
-        let req = self.req().clone();
+        let req = self.req_shared();
         let response = if req.tainting == ResponseTainting::Opaque {
             ResponseRecord {
                 type_: ResponseType::Opaque,
@@ -1164,7 +1286,7 @@ impl Fetch {
         &mut self,
         now: Timestamp,
         cache: &mut PreflightCache,
-        ex: Exchange,
+        ex: Arc<Exchange>,
         received: Result<Received, String>,
     ) {
         let received = match received {
@@ -1187,10 +1309,7 @@ impl Fetch {
                     Failure::new(
                         ErrorKind::TransportError,
                         Some(ex.index),
-                        format!(
-                            "{} could not be reached: {e}.",
-                            url_without_fragment(&ex.url)
-                        ),
+                        format!("{} could not be reached: {e}.", no_fragment(&ex.url)),
                     ),
                 );
             }
@@ -1207,12 +1326,12 @@ impl Fetch {
         &mut self,
         now: Timestamp,
         cache: &mut PreflightCache,
-        ex: Exchange,
+        ex: Arc<Exchange>,
         res: Received,
     ) {
         let i = Some(ex.index);
-        let url = url_without_fragment(&ex.url);
-        let req = self.req().clone();
+        let url = no_fragment(&ex.url);
+        let req = self.req_shared();
         let serialized = self.preflight_origin();
         let include = req.credentials == CredentialsMode::Include;
         let method = req.method_str();
@@ -1228,7 +1347,7 @@ impl Fetch {
             );
         }
         if let Err(failure) = cors_check(&res.headers, &serialized, req.credentials) {
-            let f = cors_failure(&failure, &serialized, req.credentials, &url, true, i, &res);
+            let f = cors_failure(&failure, &serialized, req.credentials, url, true, i, &res);
             return self.fail(cache, f);
         }
         self.step(
@@ -1344,11 +1463,8 @@ impl Fetch {
                 );
             }
         }
-        let unsafe_names = headers::request::cors_unsafe_request_header_names_with(
-            &req.headers,
-            &self.config.rules().safelist,
-        )
-        .names;
+        // What main fetch computed for this request's headers.
+        let unsafe_names = std::mem::take(&mut self.preflight_unsafe_names);
         for name in &unsafe_names {
             if !listed(name) && (include || !star_headers) {
                 let n = lower(name);
@@ -1488,14 +1604,19 @@ impl Fetch {
 
     /// The rest of [HTTP fetch](https://fetch.spec.whatwg.org/#concept-http-fetch)
     /// for the main request: CORS check, redirects, the filtered response.
-    fn process_main_response(&mut self, cache: &mut PreflightCache, ex: Exchange, res: Received) {
+    fn process_main_response(
+        &mut self,
+        cache: &mut PreflightCache,
+        ex: Arc<Exchange>,
+        res: Received,
+    ) {
         let i = Some(ex.index);
-        let url = url_without_fragment(&ex.url);
-        let req = self.req().clone();
+        let url = no_fragment(&ex.url);
+        let req = self.req_shared();
         if req.tainting == ResponseTainting::Cors {
-            let serialized = req.serialized_origin();
+            let serialized = self.serialized_origin(&req);
             if let Err(failure) = cors_check(&res.headers, &serialized, req.credentials) {
-                let f = cors_failure(&failure, &serialized, req.credentials, &url, false, i, &res);
+                let f = cors_failure(&failure, &serialized, req.credentials, url, false, i, &res);
                 return self.fail(cache, f);
             }
             self.step(
@@ -1512,7 +1633,7 @@ impl Fetch {
                     }
                 ),
             );
-            self.warn_fragile_cors_response(&url, &serialized, req.credentials, &res);
+            self.warn_fragile_cors_response(url, &serialized, req.credentials, &res);
         }
         if req.tainting == ResponseTainting::Opaque {
             let corp = res.headers.get(b"cross-origin-resource-policy");
@@ -1603,7 +1724,7 @@ impl Fetch {
                             type_: ResponseType::OpaqueRedirect,
                             status: 0,
                             redirected: false,
-                            url: url.clone(),
+                            url: url.to_owned(),
                             headers: Vec::new(),
                         });
                     }
@@ -1629,7 +1750,7 @@ impl Fetch {
     ) -> bool {
         let i = Some(ex.index);
         let status = res.status;
-        let current = ex.url.clone();
+        let current = &ex.url;
         let location = match location_values(&res.headers, self.config.rules().location_duplicates)
         {
             Ok(None) => {
@@ -1651,7 +1772,7 @@ impl Fetch {
                         i,
                         format!(
                             "The {status} response from {} has several Location headers.",
-                            url_without_fragment(&current)
+                            no_fragment(current)
                         ),
                     )
                     .fix("send exactly one Location header")
@@ -1717,7 +1838,7 @@ impl Fetch {
             );
             return true;
         }
-        let req = self.req().clone();
+        let req = self.req_shared();
         if req.redirect_count >= MAX_REDIRECTS {
             self.fail(
                 cache,
@@ -1789,7 +1910,7 @@ impl Fetch {
                 "the method becomes GET and the body and its headers are dropped".to_string()
             });
         }
-        let cross_origin_hop = !Origin::of_url(&current).is_same_origin_with_url(&location_url);
+        let cross_origin_hop = !Origin::of_url(current).is_same_origin_with_url(&location_url);
         if cross_origin_hop && !keep_headers && r.headers.contains(b"authorization") {
             r.headers.delete(b"authorization");
             changes.push("`Authorization` is removed (cross-origin hop)".to_string());
@@ -1804,7 +1925,7 @@ impl Fetch {
             StepResult::Info,
             format!(
                 "Redirect {count} ({status}) to {}{}.",
-                url_without_fragment(&location_url),
+                no_fragment(&location_url),
                 if changes.is_empty() {
                     String::new()
                 } else {
@@ -1832,16 +1953,9 @@ impl Fetch {
                     headers: Vec::new(),
                 });
             }
-            ResponseTainting::Basic => res
-                .headers
-                .iter()
-                .filter(|(n, _)| !headers::response::is_forbidden_response_header_name(n))
-                .map(|(n, v)| (n.to_vec(), v.to_vec()))
-                .collect::<HeaderList>()
-                .sort_and_combine()
-                .into_iter()
-                .map(|(n, v)| (isomorphic_decode(&n), isomorphic_decode(&v)))
-                .collect(),
+            ResponseTainting::Basic => sorted_and_combined(&res.headers, |n| {
+                !headers::response::is_forbidden_response_header_name(n)
+            }),
             ResponseTainting::Cors => {
                 let exposed = cors_exposed_header_names_with(
                     &res.headers,
@@ -1860,17 +1974,9 @@ impl Fetch {
                         ),
                     );
                 }
-                res.headers
-                    .iter()
-                    .filter(|(n, _)| {
-                        headers::response::is_cors_safelisted_response_header_name(n, &exposed)
-                    })
-                    .map(|(n, v)| (n.to_vec(), v.to_vec()))
-                    .collect::<HeaderList>()
-                    .sort_and_combine()
-                    .into_iter()
-                    .map(|(n, v)| (isomorphic_decode(&n), isomorphic_decode(&v)))
-                    .collect()
+                sorted_and_combined(&res.headers, |n| {
+                    headers::response::is_cors_safelisted_response_header_name(n, &exposed)
+                })
             }
         };
         let type_ = if req.tainting == ResponseTainting::Cors {
@@ -1886,6 +1992,37 @@ impl Fetch {
             headers: visible,
         });
     }
+}
+
+/// [Sort and combine](https://fetch.spec.whatwg.org/#concept-header-list-sort-and-combine)
+/// the headers of `list` whose name `keep`s, decoded for the trace: what
+/// `HeaderList::sort_and_combine` gives for the kept headers, without
+/// copying them into a list of their own first.
+fn sorted_and_combined(list: &HeaderList, keep: impl Fn(&[u8]) -> bool) -> Vec<(String, String)> {
+    let kept: Vec<(&[u8], &[u8])> = list.iter().filter(|(n, _)| keep(n)).collect();
+    let names = headers::request::convert_header_names_to_a_sorted_lowercase_set(
+        kept.iter().map(|(n, _)| *n),
+    );
+    let mut out = Vec::with_capacity(names.len());
+    for name in names {
+        let mut values = kept
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(&name))
+            .map(|(_, v)| *v);
+        let shown = isomorphic_decode(&name);
+        if name == b"set-cookie" {
+            for value in values {
+                out.push((shown.clone(), isomorphic_decode(value)));
+            }
+        } else if let Some(first) = values.next() {
+            let mut combined = isomorphic_decode(first);
+            for value in values {
+                let _ = write!(combined, ", {}", Decoded(value));
+            }
+            out.push((shown, combined));
+        }
+    }
+    out
 }
 
 /// The max-age a preflight response gives under `rules` (step 7 of the
@@ -2016,7 +2153,7 @@ fn cors_failure(
     let value = failure.value.clone().unwrap_or_default();
     let acac_true = res
         .headers
-        .get(b"access-control-allow-credentials")
+        .get_cow(b"access-control-allow-credentials")
         .as_deref()
         == Some(b"true");
     let (message, fix) = match failure.kind {

@@ -59,8 +59,8 @@ pub use http;
 pub use profile::{CacheClear, CacheStore, MaxAgeRule, Profile, ProfileRules};
 pub use request::{BodyInit, BodySource, Client, DetailedBody, Duplex, Request, RequestInit};
 pub use trace::{
-    Outcome, ReceivedResponse, RequestKind, RequestRecord, ResponseRecord, ResponseType, Step,
-    StepResult, Trace, Warning, WARNING_KINDS,
+    Outcome, ReceivedResponse, RequestKind, RequestRecord, ResponseRecord, ResponseType,
+    Simulation, Step, StepResult, Trace, Warning, WARNING_KINDS,
 };
 pub use url;
 

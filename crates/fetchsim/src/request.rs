@@ -276,6 +276,29 @@ pub(crate) fn step(
     }
 }
 
+/// `input` parsed without a base URL, when the client's origin (the base)
+/// cannot change the result; `None` otherwise (then it is parsed against the
+/// base). The base only matters for an input without a scheme, or one
+/// with the base's own special scheme not followed by `//` (`https:x`
+/// is relative to an `https:` base): so this accepts an input whose scheme
+/// differs from the base's, or that starts with exactly `scheme://`.
+/// Saves serializing and parsing the base for the common absolute URL.
+fn absolute_url(client: &Client, input: &str) -> Option<Url> {
+    let url = Url::parse(input).ok()?;
+    let base_scheme = client.origin.scheme();
+    let scheme = url.scheme();
+    let bytes = input.as_bytes();
+    let n = scheme.len();
+    let literal_prefix = bytes.len() >= n + 3
+        && bytes[..n].eq_ignore_ascii_case(scheme.as_bytes())
+        && &bytes[n..n + 3] == b"://";
+    if base_scheme.is_none() || base_scheme != Some(scheme) || literal_prefix {
+        Some(url)
+    } else {
+        None
+    }
+}
+
 /// Run the `Request` constructor and `fetch()`'s own steps before main
 /// fetch. Returns the request, or the `TypeError` `fetch()` rejects with.
 pub(crate) fn construct(
@@ -286,23 +309,26 @@ pub(crate) fn construct(
     let ctor = spec!("#dom-request");
     let fail = |kind: ErrorKind, msg: String| NetworkError::new(kind, None, msg);
 
-    let base = if client.origin.is_opaque() {
-        None
-    } else {
-        Url::parse(&format!("{}/", client.origin.serialize())).ok()
-    };
-    let url = Url::options()
-        .base_url(base.as_ref())
-        .parse(&init.url)
-        .map_err(|e| {
-            fail(
-                ErrorKind::InvalidUrl,
-                format!(
-                    "`{}` is not a valid URL ({e}), so fetch() throws a TypeError.",
-                    init.url
-                ),
-            )
-        })?;
+    let url = match absolute_url(client, &init.url) {
+        Some(url) => Ok(url),
+        None => {
+            let base = if client.origin.is_opaque() {
+                None
+            } else {
+                Url::parse(&format!("{}/", client.origin.serialize())).ok()
+            };
+            Url::options().base_url(base.as_ref()).parse(&init.url)
+        }
+    }
+    .map_err(|e| {
+        fail(
+            ErrorKind::InvalidUrl,
+            format!(
+                "`{}` is not a valid URL ({e}), so fetch() throws a TypeError.",
+                init.url
+            ),
+        )
+    })?;
     if url_includes_credentials(&url) {
         return Err(fail(
             ErrorKind::UrlIncludesCredentials,
@@ -460,20 +486,37 @@ fn headers_append(
     no_cors: bool,
     steps: &mut Vec<Step>,
 ) -> Result<(), NetworkError> {
-    let shown = headers::isomorphic_decode(&name);
-    let value = headers::request::normalize_header_value(&value).to_vec();
+    // Decoded for a message only when there is one.
+    let shown = || headers::isomorphic_decode(&name);
+    // Normalizing only strips leading and trailing whitespace: copy only
+    // when it did.
+    let normalized_len = headers::request::normalize_header_value(&value).len();
+    let value = if normalized_len == value.len() {
+        value
+    } else {
+        headers::request::normalize_header_value(&value).to_vec()
+    };
     if !headers::request::is_header_value(&value) {
         return Err(NetworkError::new(
             ErrorKind::InvalidHeaderValue,
             None,
-            format!("the value of `{shown}` contains NUL, CR or LF; fetch() throws a TypeError."),
+            format!(
+                "the value of `{}` contains NUL, CR or LF; fetch() throws a TypeError.",
+                shown()
+            ),
         ));
     }
-    let value_shown = headers::isomorphic_decode(&value);
     if headers::request::is_forbidden_request_header(&name, &value) {
-        steps.push(step("headers-validate", spec!("#forbidden-request-header"), StepResult::Info, format!(
-            "`{shown}: {value_shown}` is a forbidden request-header; the Headers object silently drops it."
-        )));
+        steps.push(step(
+            "headers-validate",
+            spec!("#forbidden-request-header"),
+            StepResult::Info,
+            format!(
+                "`{}: {}` is a forbidden request-header; the Headers object silently drops it.",
+                shown(),
+                headers::isomorphic_decode(&value)
+            ),
+        ));
         return Ok(());
     }
     if no_cors {
@@ -487,7 +530,8 @@ fn headers_append(
         };
         if !headers::request::is_no_cors_safelisted_request_header(&name, &combined) {
             steps.push(step("headers-validate", spec!("#concept-headers-append"), StepResult::Info, format!(
-                "`{shown}: {}` is not a no-CORS-safelisted request-header; the `request-no-cors` guard drops it.",
+                "`{}: {}` is not a no-CORS-safelisted request-header; the `request-no-cors` guard drops it.",
+                shown(),
                 headers::isomorphic_decode(&combined)
             )));
             return Ok(());
@@ -500,4 +544,51 @@ fn headers_append(
             "`Range` is a privileged no-CORS request-header; the `request-no-cors` guard removes it.".into()));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Parsing without the base, when `absolute_url` allows it, gives what
+    /// parsing against the client's origin gives.
+    #[test]
+    fn absolute_urls_parse_the_same_without_the_base() {
+        let inputs = [
+            "https://api.example.test/data",
+            "HTTPS://API.example.test/a/../b?q#f",
+            "https:api.example.test/x",
+            "https:/api.example.test/x",
+            "https:\\\\api.example.test\\x",
+            " https://api.example.test/",
+            "ht\ttps://api.example.test/",
+            "http://app.example.test:443/",
+            "http:foo",
+            "data:text/plain,hi",
+            "about:blank",
+            "file:///etc/passwd",
+            "blob:https://app.example.test/uuid",
+            "/relative",
+            "//api.example.test/x",
+            "x:y",
+        ];
+        for origin in ["https://app.example.test", "http://app.example.test"] {
+            let client = Client::new(Origin::parse(origin).expect("origin"));
+            let base = Url::parse(&format!("{origin}/")).expect("base");
+            for input in inputs {
+                let with_base = Url::options().base_url(Some(&base)).parse(input).ok();
+                if let Some(url) = absolute_url(&client, input) {
+                    assert_eq!(Some(url), with_base, "{input} from {origin}");
+                }
+            }
+        }
+        let client = Client::new(Origin::new_opaque());
+        for input in inputs {
+            assert_eq!(
+                absolute_url(&client, input),
+                Url::parse(input).ok(),
+                "{input}"
+            );
+        }
+    }
 }

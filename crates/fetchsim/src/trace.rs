@@ -33,6 +33,19 @@ pub enum ResponseType {
     OpaqueRedirect,
 }
 
+impl ResponseType {
+    /// The name `response.type` gives (as serialized): `basic`, `cors`,
+    /// `opaque` or `opaqueredirect`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResponseType::Basic => "basic",
+            ResponseType::Cors => "cors",
+            ResponseType::Opaque => "opaque",
+            ResponseType::OpaqueRedirect => "opaqueredirect",
+        }
+    }
+}
+
 /// What script sees of the response.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ResponseRecord {
@@ -185,9 +198,38 @@ pub struct Warning {
     pub message: String,
 }
 
+/// What `fetchsim simulate` prints for one scenario,
+/// `{"id": …, "fetches": [trace, …]}`: serialize it straight to a writer
+/// (`serde_json::to_writer`), without building a `serde_json::Value` first.
+/// The same JSON as [`Scenario::simulate`](crate::scenario::Scenario::simulate).
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct Simulation<'a> {
+    /// The scenario's id.
+    pub id: &'a str,
+    /// The trace of each of its fetches, in order.
+    pub fetches: &'a [Trace],
+}
+
 impl Trace {
     /// The trace as a JSON value (the format's field names).
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn response_type_names_are_the_serialized_ones() {
+        for t in [
+            ResponseType::Basic,
+            ResponseType::Cors,
+            ResponseType::Opaque,
+            ResponseType::OpaqueRedirect,
+        ] {
+            assert_eq!(serde_json::to_value(t).ok(), Some(t.as_str().into()));
+        }
     }
 }
