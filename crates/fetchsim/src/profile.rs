@@ -44,7 +44,9 @@ impl Profile {
         }
     }
 
-    /// The rules of this profile.
+    /// The rules of this profile: each browser's lists only where it departs
+    /// from [`ProfileRules::SPEC`] (`docs/profiles.md` gives each row's source
+    /// and case).
     pub fn rules(self) -> ProfileRules {
         match self {
             Profile::Spec => ProfileRules::SPEC,
@@ -53,7 +55,6 @@ impl Profile {
                 authorization_covered_by_wildcard: true,
                 max_age: MaxAgeRule::NegativeIsZero,
                 cache_store: CacheStore::ReplaceWholesale,
-                cache_match: MatchRules::SPEC,
                 cache_star_from_credentialed: false,
                 cache_tainted: false,
                 cache_clear: CacheClear::PreflightFailure,
@@ -64,10 +65,7 @@ impl Profile {
                     client_hints: true,
                     ..SafelistRules::SPEC
                 },
-                data_url_content_length: false,
                 location_duplicates: LocationDuplicates::IdenticalAccepted,
-                origin_kept_across_redirects: false,
-                no_cors_credentials_from_first_url: false,
                 origin_ignores_referrer_policy: true,
                 origin_null_after_cross_origin_redirect: true,
                 redirect_error_needs_location: true,
@@ -75,13 +73,7 @@ impl Profile {
                 manual_redirect_checks_location: true,
                 redirect_userinfo_always_fails: true,
                 about_blank_unsupported: true,
-                expose_headers_star_despite_failure: false,
-                preflight_ignores_redirect_taint: false,
-                preflight_sticky_across_redirects: false,
-                redirect_keeps_request_headers: false,
-                response_merge_drops_empty_values: false,
-                cache_before_method_check: false,
-                no_cors_redirect_mode_checked_for_data: false,
+                ..ProfileRules::SPEC
             },
             Profile::Firefox => ProfileRules {
                 max_age_cap: 86400,
@@ -96,9 +88,7 @@ impl Profile {
                     remove_on_miss: false,
                 },
                 cache_star_from_credentialed: false,
-                cache_tainted: true,
                 cache_clear: CacheClear::AnyFailure,
-                sec_fetch_mode_on_every_preflight: false,
                 safelist: SafelistRules {
                     high_bytes_unsafe: true,
                     range_bound_max: Some(RANGE_BOUND_MAX_FIREFOX),
@@ -108,22 +98,11 @@ impl Profile {
                 },
                 data_url_content_length: true,
                 location_duplicates: LocationDuplicates::IdenticalAccepted,
-                origin_kept_across_redirects: false,
-                no_cors_credentials_from_first_url: false,
-                origin_ignores_referrer_policy: false,
-                origin_null_after_cross_origin_redirect: false,
-                redirect_error_needs_location: false,
-                empty_location: EmptyLocation::SameUrl,
-                manual_redirect_checks_location: false,
-                redirect_userinfo_always_fails: false,
-                about_blank_unsupported: false,
                 expose_headers_star_despite_failure: true,
                 preflight_ignores_redirect_taint: true,
                 preflight_sticky_across_redirects: true,
-                redirect_keeps_request_headers: false,
                 response_merge_drops_empty_values: true,
-                cache_before_method_check: false,
-                no_cors_redirect_mode_checked_for_data: false,
+                ..ProfileRules::SPEC
             },
             Profile::Webkit => ProfileRules {
                 max_age_cap: 600,
@@ -136,34 +115,25 @@ impl Profile {
                     remove_on_miss: true,
                     ..MatchRules::SPEC
                 },
-                cache_star_from_credentialed: true,
                 cache_tainted: false,
                 cache_clear: CacheClear::Never,
-                sec_fetch_mode_on_every_preflight: false,
                 safelist: SafelistRules {
                     combine_repeated_names: true,
                     range_bound_max: Some(RANGE_BOUND_MAX_WEBKIT),
                     range_unit_case_insensitive: true,
                     ..SafelistRules::SPEC
                 },
-                data_url_content_length: false,
                 location_duplicates: LocationDuplicates::Joined,
                 origin_kept_across_redirects: true,
                 no_cors_credentials_from_first_url: true,
-                origin_ignores_referrer_policy: false,
-                origin_null_after_cross_origin_redirect: false,
                 redirect_error_needs_location: true,
                 empty_location: EmptyLocation::Fail,
-                manual_redirect_checks_location: false,
-                redirect_userinfo_always_fails: false,
                 about_blank_unsupported: true,
-                expose_headers_star_despite_failure: false,
-                preflight_ignores_redirect_taint: false,
                 preflight_sticky_across_redirects: true,
                 redirect_keeps_request_headers: true,
-                response_merge_drops_empty_values: false,
                 cache_before_method_check: true,
                 no_cors_redirect_mode_checked_for_data: true,
+                ..ProfileRules::SPEC
             },
         }
     }
