@@ -198,20 +198,15 @@ fn on_path(name: &str) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
+/// The data file of the package next to each `fetchsim.js`: the spec-case
+/// corpus, loaded by the JS for `cases()` and `case(id)`.
+const CORPUS_FILE: &str = "corpus.json";
+
 /// Build `target/wasm/pkg`; return the sizes of its files.
 fn build_package(root: &Path) -> Result<Vec<FileSize>> {
     ensure_rust_target()?;
-    run(Command::new(cargo())
-        .args([
-            "build",
-            "--target",
-            TARGET,
-            "--profile",
-            PROFILE,
-            "-p",
-            CRATE,
-        ])
-        .current_dir(root))?;
+    let out_dir = build_wasm(root)?;
+    let corpus = out_dir.join(CORPUS_FILE);
     let input = root
         .join("target")
         .join(TARGET)
@@ -230,18 +225,61 @@ fn build_package(root: &Path) -> Result<Vec<FileSize>> {
             .args(["--target", target, "--out-name", OUT_NAME, "--out-dir"])
             .arg(pkg.join(dir)))?;
         patch_bindings(&pkg.join(dir), target)?;
+        std::fs::copy(&corpus, pkg.join(dir).join(CORPUS_FILE))
+            .map_err(|e| format!("{}: {e}", corpus.display()))?;
     }
     optimize(root, &pkg)?;
     write_package_files(root, &pkg)?;
 
     let mut sizes = Vec::new();
     for (_, dir) in TARGETS {
-        for file in [format!("{OUT_NAME}_bg.wasm"), format!("{OUT_NAME}.js")] {
+        for file in [
+            format!("{OUT_NAME}_bg.wasm"),
+            format!("{OUT_NAME}.js"),
+            CORPUS_FILE.to_string(),
+        ] {
             let path = pkg.join(dir).join(&file);
             sizes.push(FileSize::of(&path, &format!("{dir}/{file}"))?);
         }
     }
     Ok(sizes)
+}
+
+/// `cargo build` of the wasm; returns the `OUT_DIR` of the crate's build
+/// script (where it wrote `corpus.json`), read from cargo's JSON messages.
+fn build_wasm(root: &Path) -> Result<PathBuf> {
+    let args = [
+        "build",
+        "--target",
+        TARGET,
+        "--profile",
+        PROFILE,
+        "-p",
+        CRATE,
+        "--message-format",
+        "json-render-diagnostics",
+    ];
+    eprintln!("  $ {} {}", cargo(), args.join(" "));
+    let out = Command::new(cargo())
+        .args(args)
+        .current_dir(root)
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run cargo build: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("cargo build of {CRATE} failed ({})", out.status));
+    }
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|m| m["reason"] == "build-script-executed")
+        .find(|m| {
+            m["package_id"]
+                .as_str()
+                .is_some_and(|id| id.contains("fetchsim-wasm"))
+        })
+        .and_then(|m| m["out_dir"].as_str().map(PathBuf::from))
+        .ok_or_else(|| format!("cargo did not say where the build script of {CRATE} wrote"))
 }
 
 fn ensure_rust_target() -> Result<()> {
@@ -306,8 +344,12 @@ fn ensure_wasm_bindgen(version: &str) -> Result<PathBuf> {
 }
 
 /// What wasm-bindgen cannot say: `case` is a JS keyword, so wasm-bindgen
-/// exports it as `_case`; export it under its name too. And the trailing
-/// `options` parameters are optional.
+/// exports it as `_case`; export it under its name too. The trailing
+/// `options` parameters are optional. And the corpus, `corpus.json` next to
+/// `fetchsim.js`, is handed to `loadCorpus`: in Node when the module loads
+/// (a synchronous read); in browsers by `init()`, which fetches it while
+/// the wasm loads (a corpus that cannot be fetched leaves `cases()` and
+/// `case(id)` throwing, and the rest working).
 fn patch_bindings(dir: &Path, target: &str) -> Result<()> {
     let js_path = dir.join(format!("{OUT_NAME}.js"));
     let dts_path = dir.join(format!("{OUT_NAME}.d.ts"));
@@ -323,7 +365,16 @@ fn patch_bindings(dir: &Path, target: &str) -> Result<()> {
     }
     if target == "nodejs" {
         js.push_str("\nexports.case = _case;\n");
+        js.push_str(NODE_CORPUS);
     } else {
+        const DEFAULT: &str = "export { initSync, __wbg_init as default };";
+        if !js.contains(DEFAULT) || !js.contains("function loadCorpus(") {
+            return Err(format!(
+                "{}: no `{DEFAULT}` or `loadCorpus` to wrap (did wasm-bindgen change?)",
+                js_path.display()
+            ));
+        }
+        js = js.replace(DEFAULT, WEB_CORPUS);
         js.push_str("\nexport { _case as case };\n");
     }
     dts.push_str("\nexport { _case as case };\n");
@@ -339,6 +390,35 @@ fn patch_bindings(dir: &Path, target: &str) -> Result<()> {
     std::fs::write(&dts_path, dts).map_err(|e| e.to_string())?;
     Ok(())
 }
+
+/// Appended to the Node module: load the corpus next to it.
+const NODE_CORPUS: &str = r#"
+try {
+    loadCorpus(require('fs').readFileSync(`${__dirname}/corpus.json`, 'utf8'));
+} catch (e) {
+    if (!e || e.code !== 'ENOENT') throw e;
+}
+"#;
+
+/// Replaces the web module's default export: `init()` that also fetches
+/// the corpus next to the module.
+const WEB_CORPUS: &str = r#"let __fetchsim_corpus;
+/**
+ * Load the wasm (as wasm-bindgen's `init`) and, meanwhile, the spec-case
+ * corpus `corpus.json` next to this module for `cases()` and `case(id)`.
+ */
+async function __fetchsim_init(module_or_path) {
+    if (__fetchsim_corpus === undefined) {
+        __fetchsim_corpus = fetch(new URL('corpus.json', import.meta.url))
+            .then((r) => (r.ok ? r.text() : undefined))
+            .catch(() => undefined);
+    }
+    const [exports, corpus] = await Promise.all([__wbg_init(module_or_path), __fetchsim_corpus]);
+    if (corpus !== undefined) loadCorpus(corpus);
+    return exports;
+}
+
+export { initSync, __fetchsim_init as default };"#;
 
 /// `wasm-opt -Oz` on each wasm when a `wasm-opt` is at hand (npm
 /// `binaryen` in `target/npm`, or one on PATH). Results are cached by the
@@ -410,6 +490,8 @@ fn write_package_files(root: &Path, pkg: &Path) -> Result<()> {
             "./node": { "types": "./node/fetchsim.d.ts", "default": "./node/fetchsim.js" },
             "./web": { "types": "./web/fetchsim.d.ts", "default": "./web/fetchsim.js" },
             "./web/fetchsim_bg.wasm": "./web/fetchsim_bg.wasm",
+            "./web/corpus.json": "./web/corpus.json",
+            "./node/corpus.json": "./node/corpus.json",
             "./package.json": "./package.json"
         },
         "sideEffects": false
@@ -483,7 +565,7 @@ fn report_sizes(sizes: &[FileSize]) -> bool {
     for (_, dir) in TARGETS {
         let (raw, gz) = sizes
             .iter()
-            .filter(|s| s.name.starts_with(&format!("{dir}/")))
+            .filter(|s| s.name.starts_with(&format!("{dir}/")) && !s.name.ends_with(CORPUS_FILE))
             .fold((0, 0), |(r, g), s| (r + s.raw, g + s.gzip));
         let verdict = if gz <= BUDGET_GZ {
             format!("within the budget of {}", kb(BUDGET_GZ))
@@ -501,6 +583,9 @@ fn report_sizes(sizes: &[FileSize]) -> bool {
             kb(gz)
         );
     }
+    eprintln!(
+        "    ({CORPUS_FILE}, the spec-case corpus, is data fetched by `init()` (web) or read on `require` (node) for `cases()`/`case(id)`; not in the budget)"
+    );
     if !ok {
         eprintln!("    what takes the room, and options: crates/fetchsim-wasm/SIZE.md");
     }
