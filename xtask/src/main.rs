@@ -1,7 +1,8 @@
 //! `cargo xtask …`: project tasks that are not a plain cargo command.
 //!
 //! - `cargo xtask ci`: everything CI runs (format, lints, tests with
-//!   snapshots frozen, the corpus through the CLI, the conformance summary).
+//!   snapshots frozen, the corpus through the CLI, the conformance summary,
+//!   the Public Suffix List data).
 //! - `cargo xtask conformance [--check]`: run the corpus, write
 //!   `target/conformance/REPORT.json` and `spec-cases/CONFORMANCE.md`
 //!   (with `--check`, fail when the committed summary is out of date).
@@ -28,7 +29,7 @@ use std::process::ExitCode;
 
 const USAGE: &str = "\
 cargo xtask ci                      fmt --check, clippy -D warnings, cargo test (INSTA_UPDATE=no),
-                                    fetchsim check spec-cases, conformance --check
+                                    fetchsim check spec-cases, conformance --check, psl --check
 cargo xtask conformance [--check]   run spec-cases/, write target/conformance/REPORT.json
                                     and spec-cases/CONFORMANCE.md; --check fails when the
                                     committed CONFORMANCE.md differs from a fresh run
@@ -203,6 +204,10 @@ fn ci(root: &Path) -> ExitCode {
                 "conformance",
                 "--check",
             ],
+        ),
+        (
+            "public suffix list data",
+            &["run", "--quiet", "-p", "xtask", "--", "psl", "--check"],
         ),
     ];
     for (name, args) in steps {
