@@ -1,7 +1,8 @@
 //! `cargo xtask …`: project tasks that are not a plain cargo command.
 //!
 //! - `cargo xtask ci`: everything CI runs (format, lints, tests with
-//!   snapshots frozen, the corpus through the CLI, the conformance summary).
+//!   snapshots frozen, the corpus through the CLI, the conformance summary,
+//!   the Public Suffix List data).
 //! - `cargo xtask conformance [--check]`: run the corpus, write
 //!   `target/conformance/REPORT.json` and `spec-cases/CONFORMANCE.md`
 //!   (with `--check`, fail when the committed summary is out of date).
@@ -12,9 +13,12 @@
 //! - `cargo xtask wasm`, `cargo xtask playground`, `cargo xtask wasm-test`:
 //!   the WebAssembly package, the docs playground and their tests
 //!   (`src/wasm.rs`).
+//! - `cargo xtask psl [--check]`: the Public Suffix List as data for
+//!   `fetchsim-modes` without its `psl` feature (`src/psl.rs`).
 //! - `cargo xtask bench`, `cargo xtask fuzz`: benchmarks and fuzzing
 //!   (`docs/performance.md`).
 
+mod psl;
 mod wasm;
 
 use fetchsim::scenario::{collect_files, Scenario};
@@ -25,7 +29,7 @@ use std::process::ExitCode;
 
 const USAGE: &str = "\
 cargo xtask ci                      fmt --check, clippy -D warnings, cargo test (INSTA_UPDATE=no),
-                                    fetchsim check spec-cases, conformance --check
+                                    fetchsim check spec-cases, conformance --check, psl --check
 cargo xtask conformance [--check]   run spec-cases/, write target/conformance/REPORT.json
                                     and spec-cases/CONFORMANCE.md; --check fails when the
                                     committed CONFORMANCE.md differs from a fresh run
@@ -35,6 +39,8 @@ cargo xtask browsers [--browser chromium|firefox|webkit|all] [--timeout-ms N] [P
                                     target/browsers/REPORT.json and SUMMARY.md
 cargo xtask wasm                    build the WebAssembly npm package into target/wasm/pkg (web and
                                     nodejs), print its sizes; fails over 150 KB gzipped wasm + JS
+cargo xtask psl [--check]           write crates/fetchsim-modes/data/public-suffix-list.txt from the
+                                    `psl` crate's list (--check: fail when it is out of date)
 cargo xtask playground              the package, then the docs playground into target/playground
 cargo xtask wasm-test               the package and playground, then their tests: tsc on the .d.ts,
                                     node --test against the CLI, headless Chromium (API, playground)
@@ -78,6 +84,7 @@ fn main() -> ExitCode {
         ["conformance", "--check"] => conformance(&root, true),
         ["browsers", rest @ ..] => browsers(&root, rest),
         ["wasm", rest @ ..] => wasm::wasm(&root, rest),
+        ["psl", rest @ ..] => psl::psl(&root, rest),
         ["playground", rest @ ..] => wasm::playground(&root, rest),
         ["wasm-test", rest @ ..] => wasm::wasm_test(&root, rest),
         ["bench", rest @ ..] => bench(&root, rest),
@@ -197,6 +204,10 @@ fn ci(root: &Path) -> ExitCode {
                 "conformance",
                 "--check",
             ],
+        ),
+        (
+            "public suffix list data",
+            &["run", "--quiet", "-p", "xtask", "--", "psl", "--check"],
         ),
     ];
     for (name, args) in steps {

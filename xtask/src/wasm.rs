@@ -198,20 +198,15 @@ fn on_path(name: &str) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
+/// The data file of the package next to each `fetchsim.js`: the spec-case
+/// corpus, loaded by the JS for `cases()` and `case(id)`.
+const CORPUS_FILE: &str = "corpus.json";
+
 /// Build `target/wasm/pkg`; return the sizes of its files.
 fn build_package(root: &Path) -> Result<Vec<FileSize>> {
     ensure_rust_target()?;
-    run(Command::new(cargo())
-        .args([
-            "build",
-            "--target",
-            TARGET,
-            "--profile",
-            PROFILE,
-            "-p",
-            CRATE,
-        ])
-        .current_dir(root))?;
+    let out_dir = build_wasm(root)?;
+    let corpus = out_dir.join(CORPUS_FILE);
     let input = root
         .join("target")
         .join(TARGET)
@@ -230,18 +225,61 @@ fn build_package(root: &Path) -> Result<Vec<FileSize>> {
             .args(["--target", target, "--out-name", OUT_NAME, "--out-dir"])
             .arg(pkg.join(dir)))?;
         patch_bindings(&pkg.join(dir), target)?;
+        std::fs::copy(&corpus, pkg.join(dir).join(CORPUS_FILE))
+            .map_err(|e| format!("{}: {e}", corpus.display()))?;
     }
     optimize(root, &pkg)?;
     write_package_files(root, &pkg)?;
 
     let mut sizes = Vec::new();
     for (_, dir) in TARGETS {
-        for file in [format!("{OUT_NAME}_bg.wasm"), format!("{OUT_NAME}.js")] {
+        for file in [
+            format!("{OUT_NAME}_bg.wasm"),
+            format!("{OUT_NAME}.js"),
+            CORPUS_FILE.to_string(),
+        ] {
             let path = pkg.join(dir).join(&file);
             sizes.push(FileSize::of(&path, &format!("{dir}/{file}"))?);
         }
     }
     Ok(sizes)
+}
+
+/// `cargo build` of the wasm; returns the `OUT_DIR` of the crate's build
+/// script (where it wrote `corpus.json`), read from cargo's JSON messages.
+fn build_wasm(root: &Path) -> Result<PathBuf> {
+    let args = [
+        "build",
+        "--target",
+        TARGET,
+        "--profile",
+        PROFILE,
+        "-p",
+        CRATE,
+        "--message-format",
+        "json-render-diagnostics",
+    ];
+    eprintln!("  $ {} {}", cargo(), args.join(" "));
+    let out = Command::new(cargo())
+        .args(args)
+        .current_dir(root)
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run cargo build: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("cargo build of {CRATE} failed ({})", out.status));
+    }
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|m| m["reason"] == "build-script-executed")
+        .find(|m| {
+            m["package_id"]
+                .as_str()
+                .is_some_and(|id| id.contains("fetchsim-wasm"))
+        })
+        .and_then(|m| m["out_dir"].as_str().map(PathBuf::from))
+        .ok_or_else(|| format!("cargo did not say where the build script of {CRATE} wrote"))
 }
 
 fn ensure_rust_target() -> Result<()> {
@@ -306,8 +344,12 @@ fn ensure_wasm_bindgen(version: &str) -> Result<PathBuf> {
 }
 
 /// What wasm-bindgen cannot say: `case` is a JS keyword, so wasm-bindgen
-/// exports it as `_case`; export it under its name too. And the trailing
-/// `options` parameters are optional.
+/// exports it as `_case`; export it under its name too. The trailing
+/// `options` parameters are optional. And the corpus, `corpus.json` next to
+/// `fetchsim.js`, is handed to `loadCorpus`: in Node when the module loads
+/// (a synchronous read); in browsers by `init()`, which fetches it while
+/// the wasm loads (a corpus that cannot be fetched leaves `cases()` and
+/// `case(id)` throwing, and the rest working).
 fn patch_bindings(dir: &Path, target: &str) -> Result<()> {
     let js_path = dir.join(format!("{OUT_NAME}.js"));
     let dts_path = dir.join(format!("{OUT_NAME}.d.ts"));
@@ -323,7 +365,16 @@ fn patch_bindings(dir: &Path, target: &str) -> Result<()> {
     }
     if target == "nodejs" {
         js.push_str("\nexports.case = _case;\n");
+        js.push_str(NODE_CORPUS);
     } else {
+        const DEFAULT: &str = "export { initSync, __wbg_init as default };";
+        if !js.contains(DEFAULT) || !js.contains("function loadCorpus(") {
+            return Err(format!(
+                "{}: no `{DEFAULT}` or `loadCorpus` to wrap (did wasm-bindgen change?)",
+                js_path.display()
+            ));
+        }
+        js = js.replace(DEFAULT, WEB_CORPUS);
         js.push_str("\nexport { _case as case };\n");
     }
     dts.push_str("\nexport { _case as case };\n");
@@ -340,9 +391,46 @@ fn patch_bindings(dir: &Path, target: &str) -> Result<()> {
     Ok(())
 }
 
-/// `wasm-opt -Oz` on each wasm when a `wasm-opt` is at hand (npm
-/// `binaryen` in `target/npm`, or one on PATH). Results are cached by the
-/// input's hash in `target/wasm/opt-cache`, since it takes half a minute.
+/// Appended to the Node module: load the corpus next to it.
+const NODE_CORPUS: &str = r#"
+try {
+    loadCorpus(require('fs').readFileSync(`${__dirname}/corpus.json`, 'utf8'));
+} catch (e) {
+    if (!e || e.code !== 'ENOENT') throw e;
+}
+"#;
+
+/// Replaces the web module's default export: `init()` that also fetches
+/// the corpus next to the module.
+const WEB_CORPUS: &str = r#"let __fetchsim_corpus;
+/**
+ * Load the wasm (as wasm-bindgen's `init`) and, meanwhile, the spec-case
+ * corpus `corpus.json` next to this module for `cases()` and `case(id)`.
+ */
+async function __fetchsim_init(module_or_path) {
+    if (__fetchsim_corpus === undefined) {
+        __fetchsim_corpus = Promise.resolve()
+            .then(() => fetch(new URL('corpus.json', import.meta.url)))
+            .then((r) => (r.ok ? r.text() : undefined))
+            .catch(() => undefined);
+    }
+    const [exports, corpus] = await Promise.all([__wbg_init(module_or_path), __fetchsim_corpus]);
+    if (corpus !== undefined) loadCorpus(corpus);
+    return exports;
+}
+
+export { initSync, __fetchsim_init as default };"#;
+
+/// The `wasm-opt` flags: for size, repeated while they still shrink it
+/// (`--converge`: 1.3 KB gzipped smaller than `-Oz` alone, twice the time;
+/// `-Os` is 0.8 KB smaller than `-Oz`, and the crate's `opt-level = "s"`
+/// 18 KB larger than `"z"`).
+const WASM_OPT_FLAGS: &[&str] = &["-Oz", "--converge"];
+
+/// `wasm-opt` ([`WASM_OPT_FLAGS`]) on each wasm when a `wasm-opt` is at
+/// hand (npm `binaryen` in `target/npm`, or one on PATH). Results are cached
+/// by the hash of the input and the flags in `target/wasm/opt-cache`, since
+/// it takes a minute or two.
 fn optimize(root: &Path, pkg: &Path) -> Result<()> {
     let wasm_opt = npm_tools(root)
         .ok()
@@ -359,11 +447,11 @@ fn optimize(root: &Path, pkg: &Path) -> Result<()> {
     for (_, dir) in TARGETS {
         let file = pkg.join(dir).join(format!("{OUT_NAME}_bg.wasm"));
         let bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-        let cached = cache.join(format!("{:016x}.wasm", hash(&bytes)));
+        let cached = cache.join(format!("{:016x}.wasm", hash(WASM_OPT_FLAGS, &bytes)));
         if !cached.is_file() {
             let tmp = cached.with_extension("tmp");
             run(Command::new(&wasm_opt)
-                .arg("-Oz")
+                .args(WASM_OPT_FLAGS)
                 .arg(&file)
                 .arg("-o")
                 .arg(&tmp))?;
@@ -384,9 +472,10 @@ fn optimize(root: &Path, pkg: &Path) -> Result<()> {
     Ok(())
 }
 
-fn hash(bytes: &[u8]) -> u64 {
+fn hash(flags: &[&str], bytes: &[u8]) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
+    flags.hash(&mut h);
     bytes.hash(&mut h);
     h.finish()
 }
@@ -410,6 +499,8 @@ fn write_package_files(root: &Path, pkg: &Path) -> Result<()> {
             "./node": { "types": "./node/fetchsim.d.ts", "default": "./node/fetchsim.js" },
             "./web": { "types": "./web/fetchsim.d.ts", "default": "./web/fetchsim.js" },
             "./web/fetchsim_bg.wasm": "./web/fetchsim_bg.wasm",
+            "./web/corpus.json": "./web/corpus.json",
+            "./node/corpus.json": "./node/corpus.json",
             "./package.json": "./package.json"
         },
         "sideEffects": false
@@ -483,7 +574,7 @@ fn report_sizes(sizes: &[FileSize]) -> bool {
     for (_, dir) in TARGETS {
         let (raw, gz) = sizes
             .iter()
-            .filter(|s| s.name.starts_with(&format!("{dir}/")))
+            .filter(|s| s.name.starts_with(&format!("{dir}/")) && !s.name.ends_with(CORPUS_FILE))
             .fold((0, 0), |(r, g), s| (r + s.raw, g + s.gzip));
         let verdict = if gz <= BUDGET_GZ {
             format!("within the budget of {}", kb(BUDGET_GZ))
@@ -501,6 +592,9 @@ fn report_sizes(sizes: &[FileSize]) -> bool {
             kb(gz)
         );
     }
+    eprintln!(
+        "    ({CORPUS_FILE}, the spec-case corpus, is data fetched by `init()` (web) or read on `require` (node) for `cases()`/`case(id)`; not in the budget)"
+    );
     if !ok {
         eprintln!("    what takes the room, and options: crates/fetchsim-wasm/SIZE.md");
     }

@@ -9,6 +9,7 @@
 
 mod enums;
 mod origin;
+mod suffix;
 
 pub use enums::{
     CacheMode, CredentialsMode, RedirectMode, ReferrerPolicy, RequestMode, ResponseTainting,

@@ -119,7 +119,7 @@ impl Origin {
         match &self.0 {
             url::Origin::Tuple(_, url::Host::Domain(d), _) => {
                 let d = d.trim_end_matches('.');
-                psl::domain_str(d)
+                crate::suffix::registrable_domain(d)
                     .filter(|r| *r != d || d.contains('.'))
                     .map(str::to_string)
             }

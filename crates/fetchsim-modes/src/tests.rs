@@ -214,6 +214,26 @@ fn sites_and_registrable_domains() {
         o("https://a.b.co.uk").registrable_domain().as_deref(),
         Some("b.co.uk")
     );
+    assert_eq!(
+        o("https://www.example.co.uk.")
+            .registrable_domain()
+            .as_deref(),
+        Some("example.co.uk")
+    );
+    assert_eq!(
+        o("https://a.b.c.ck").registrable_domain().as_deref(),
+        Some("b.c.ck")
+    );
+    assert_eq!(
+        o("https://a.www.ck").registrable_domain().as_deref(),
+        Some("www.ck")
+    );
+    assert_eq!(
+        o("http://xn--fsqu00a.xn--fiqs8s")
+            .registrable_domain()
+            .as_deref(),
+        Some("xn--fsqu00a.xn--fiqs8s")
+    );
     assert_eq!(o("http://localhost:8080").registrable_domain(), None);
     assert_eq!(o("http://127.0.0.1").registrable_domain(), None);
     assert!(o("http://app.example.test").is_same_site(&o("http://api.example.test:81")));

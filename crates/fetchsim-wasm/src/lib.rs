@@ -2,8 +2,9 @@
 //! `fetch()` across origins, from JavaScript.
 //!
 //! The exports (`simulate`, `check`, `explain`, `cases`, `case`, `profiles`,
-//! `version`) take a scenario as a JS object or as its JSON (or TOML) text,
-//! and return plain JS values in the format of `docs/scenario-format.md`.
+//! `version`, `loadCorpus`) take a scenario as a JS object or as its JSON
+//! text (TOML text only with the `toml` feature, off in the package), and
+//! return plain JS values in the format of `docs/scenario-format.md`.
 //! `simulate` returns exactly what `fetchsim simulate` prints. Errors are
 //! thrown as JS `Error`s whose message is what the CLI prints after
 //! `fetchsim: `. The TypeScript declarations are in `src/types.d.ts`.
@@ -12,7 +13,7 @@
 //! natively; this file only moves values across the boundary.
 
 pub mod api;
-mod corpus;
+pub mod corpus;
 
 use api::{ApiError, Options};
 use wasm_bindgen::prelude::*;
@@ -70,14 +71,33 @@ pub fn explain(
     api::explain(&text, &options).map_err(to_js_error)
 }
 
-/// Every bundled case of the spec-case corpus: id, title, folder, path.
+/// Every case of the spec-case corpus: id, title, folder, path.
 #[wasm_bindgen(unchecked_return_type = "CaseInfo[]")]
 pub fn cases() -> Result<JsValue, JsValue> {
     hook();
-    to_js(&api::cases())
+    to_js(&api::cases().map_err(to_js_error)?)
 }
 
-/// One bundled corpus case, as a scenario object.
+/// Load the spec-case corpus for `cases()` and `case(id)`: the package's
+/// `corpus.json`, as its text or as the parsed array. The package's JS does
+/// it (Node: when the module loads; browsers: in `init()`), so this is only
+/// for a corpus served from elsewhere. The first load wins; returns whether
+/// this one was kept.
+#[wasm_bindgen(js_name = "loadCorpus")]
+pub fn load_corpus(
+    #[wasm_bindgen(unchecked_param_type = "string | CorpusEntry[]")] corpus: JsValue,
+) -> Result<bool, JsValue> {
+    hook();
+    let text = match corpus.as_string() {
+        Some(s) => s,
+        None => js_sys::JSON::stringify(&corpus)?
+            .as_string()
+            .ok_or_else(|| plain_error("the corpus is `corpus.json`'s text or its array"))?,
+    };
+    Ok(corpus::load(text))
+}
+
+/// One corpus case, as a scenario object.
 #[wasm_bindgen(js_name = "case", unchecked_return_type = "Scenario")]
 pub fn case_(id: &str) -> Result<JsValue, JsValue> {
     hook();
@@ -104,14 +124,12 @@ fn scenario_text(value: &JsValue) -> Result<String, JsValue> {
         return Ok(s);
     }
     if !value.is_object() {
-        return Err(plain_error(
-            "a scenario is an object or its JSON or TOML text",
-        ));
+        return Err(plain_error("a scenario is an object or its JSON text"));
     }
     match js_sys::JSON::stringify(value) {
         Ok(s) => s
             .as_string()
-            .ok_or_else(|| plain_error("a scenario is an object or its JSON or TOML text")),
+            .ok_or_else(|| plain_error("a scenario is an object or its JSON text")),
         Err(e) => Err(plain_error(&format!(
             "the scenario cannot be written as JSON: {}",
             error_message(&e)

@@ -232,6 +232,15 @@ export interface CaseInfo {
   path: string;
 }
 
+/**
+ * An entry of the package's `corpus.json` (what `loadCorpus` takes): a case
+ * and its scenario, or its TOML text when that did not convert to JSON.
+ */
+export interface CorpusEntry extends CaseInfo {
+  scenario?: Scenario;
+  toml?: string;
+}
+
 /** A browser profile and what it changes from the standard. */
 export interface ProfileInfo {
   name: ProfileName;

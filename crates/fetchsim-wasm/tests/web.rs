@@ -1,6 +1,6 @@
 //! The exported API inside a real browser (headless Chromium), run by
 //! `cargo xtask wasm-test` with `wasm-bindgen-test-runner` and
-//! `chromedriver`: the whole embedded corpus passes its expectations there
+//! `chromedriver`: the whole corpus passes its expectations there
 //! as it does natively, and errors cross the boundary as JS `Error`s.
 #![cfg(target_arch = "wasm32")]
 
@@ -9,12 +9,20 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+/// The package ships the corpus as `corpus.json` (its JS loads it); here it
+/// is the file `build.rs` wrote, loaded as the JS would.
+fn load_corpus() {
+    let text = include_str!(concat!(env!("OUT_DIR"), "/corpus.json"));
+    fetchsim_wasm::load_corpus(JsValue::from_str(text)).unwrap();
+}
+
 fn get(v: &JsValue, key: &str) -> JsValue {
     js_sys::Reflect::get(v, &JsValue::from_str(key)).unwrap()
 }
 
 #[wasm_bindgen_test]
 fn every_corpus_case_passes_in_the_browser() {
+    load_corpus();
     let cases: js_sys::Array = fetchsim_wasm::cases().unwrap().unchecked_into();
     assert!(cases.length() > 0);
     let mut failed = Vec::new();
@@ -31,6 +39,7 @@ fn every_corpus_case_passes_in_the_browser() {
 
 #[wasm_bindgen_test]
 fn simulate_takes_an_object_or_text_and_gives_the_same() {
+    load_corpus();
     let scenario = fetchsim_wasm::case_("credentials-wildcard-acao").unwrap();
     let text = js_sys::JSON::stringify(&scenario).unwrap();
     let a = fetchsim_wasm::simulate(scenario, None).unwrap();
@@ -48,6 +57,7 @@ fn simulate_takes_an_object_or_text_and_gives_the_same() {
 
 #[wasm_bindgen_test]
 fn errors_are_js_errors_with_the_cli_message() {
+    load_corpus();
     let bad = JsValue::from_str(
         r#"{"id":"x","client":{"origin":"http://a.test"},"fetches":[{"request":{"url":"http://a.test/","mode":"bogus"}}]}"#,
     );

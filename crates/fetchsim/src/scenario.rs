@@ -217,7 +217,8 @@ impl std::error::Error for ScenarioError {}
 /// The input format of a scenario.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
-    /// TOML (the corpus).
+    /// TOML (the corpus). Without the `toml` feature, parsing fails with
+    /// [`TOML_OFF`].
     Toml,
     /// JSON (everywhere else).
     Json,
@@ -232,6 +233,11 @@ impl Format {
         }
     }
 }
+
+/// Why TOML text fails in a build without the `toml` feature (the
+/// WebAssembly package): the reason of the error `Scenario::parse` returns.
+pub const TOML_OFF: &str =
+    "TOML is not supported by this build of fetchsim (JSON only): give the scenario as JSON";
 
 fn serde_path(path: &serde_path_to_error::Path) -> String {
     let p = path.to_string();
@@ -261,6 +267,9 @@ impl Scenario {
                 de.end().map_err(|e| err(String::new(), format!("{e}")))?;
                 scenario
             }
+            #[cfg(not(feature = "toml"))]
+            Format::Toml => return Err(err(String::new(), TOML_OFF.to_string())),
+            #[cfg(feature = "toml")]
             Format::Toml => {
                 let de = toml::Deserializer::parse(text)
                     .map_err(|e| err(String::new(), one_line(&e.to_string())))?;
@@ -432,6 +441,7 @@ impl CheckResult {
     }
 }
 
+#[cfg(feature = "toml")]
 fn one_line(s: &str) -> String {
     s.lines()
         .map(str::trim)

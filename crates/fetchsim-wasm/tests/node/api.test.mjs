@@ -35,6 +35,12 @@ function corpusFiles(dir = path.join(root, "spec-cases")) {
 
 const files = corpusFiles();
 
+/** The JSON text of a corpus file (the package reads no TOML): its case. */
+function jsonOf(file) {
+  const id = /^id\s*=\s*"([^"]*)"/m.exec(readFileSync(file, "utf8"))[1];
+  return JSON.stringify(fetchsim.case(id));
+}
+
 test("cases() lists every case of spec-cases/ with its id, title and folder", () => {
   const cases = fetchsim.cases();
   const expected = files.map((f) => {
@@ -68,7 +74,7 @@ test("simulate(case) prints what `fetchsim simulate` prints, for the whole corpu
   }
 });
 
-test("a scenario may be an object, its JSON text, or its TOML text", () => {
+test("a scenario may be an object or its JSON text", () => {
   const file = files.find((f) => f.endsWith("credentials-wildcard-acao.toml")) ?? files[0];
   const toml = readFileSync(file, "utf8");
   const expected = JSON.parse(runCli(["simulate", file]).stdout);
@@ -76,16 +82,16 @@ test("a scenario may be an object, its JSON text, or its TOML text", () => {
   const object = fetchsim.case(id);
   assert.deepEqual(fetchsim.simulate(object), expected);
   assert.deepEqual(fetchsim.simulate(JSON.stringify(object)), expected);
-  assert.deepEqual(fetchsim.simulate(toml), expected);
+  assert.deepEqual(fetchsim.simulate(JSON.stringify(object, null, 2)), expected);
 });
 
 test("options.profile does what --profile does", () => {
   for (const file of files.filter((_, i) => i % 40 === 0)) {
-    const toml = readFileSync(file, "utf8");
+    const json = jsonOf(file);
     for (const profile of ["spec", "chromium", "firefox", "webkit"]) {
       const out = runCli(["simulate", "--profile", profile, file]);
       assert.equal(out.status, 0, out.stderr);
-      assert.deepEqual(fetchsim.simulate(toml, { profile }), JSON.parse(out.stdout), `${file} ${profile}`);
+      assert.deepEqual(fetchsim.simulate(json, { profile }), JSON.parse(out.stdout), `${file} ${profile}`);
     }
   }
 });
@@ -94,7 +100,7 @@ test("explain() gives the text `fetchsim explain` prints", () => {
   for (const file of files.filter((_, i) => i % 25 === 0)) {
     const out = runCli(["explain", file]);
     assert.equal(out.status, 0, out.stderr);
-    assert.equal(fetchsim.explain(readFileSync(file, "utf8")), out.stdout, file);
+    assert.equal(fetchsim.explain(jsonOf(file)), out.stdout, file);
   }
 });
 
@@ -124,8 +130,6 @@ test("errors are JS Errors with the CLI's message", () => {
     '{"id": "x", "client": {"origin": "http://a.test"}, "fetches": [{"request": {"url": "http://a.test/", "mode": "bogus"}}]}',
     '{"id": "x", "client": {"origin": "http://a.test"}, "fetches": [{"at_ms": 5, "request": {"url": "/"}}, {"at_ms": 1, "request": {"url": "/"}}]}',
     '{"id": "x", "client": {"origin": "http://a.test"}, "server": [{"url": "http://a.test/", "response": {"status": 99}}], "fetches": [{"request": {"url": "/"}}]}',
-    'id = "x"\n[client\norigin = 1\n',
-    'id = "x"\n[client]\norigin = "http://a.test"\n',
   ];
   for (const text of malformed) {
     const out = runCli(["simulate", "-"], text);
@@ -166,6 +170,39 @@ test("errors are JS Errors with the CLI's message", () => {
   assert.throws(() => fetchsim.case("no-such-case"), (e) => e instanceof Error && /no-such-case/.test(e.message));
 });
 
+test("TOML text is refused with a clear error (the package reads JSON only)", () => {
+  const toml = 'id = "t"\n[client]\norigin = "http://a.test"\n[[fetches]]\nrequest = { url = "http://a.test/x" }\n';
+  // The CLI reads it…
+  assert.equal(runCli(["simulate", "-"], toml).status, 0);
+  // …the package says why it does not.
+  for (const text of [toml, 'id = "x"\n[client\norigin = 1\n']) {
+    assert.throws(
+      () => fetchsim.simulate(text, { file: "-" }),
+      (e) => {
+        assert.ok(e instanceof Error, "an Error");
+        assert.equal(e.file, "-");
+        assert.equal(e.field, "");
+        assert.match(e.reason, /^TOML is not supported by this build of fetchsim \(JSON only\)/);
+        assert.equal(e.message, `-: ${e.reason}`);
+        return true;
+      },
+    );
+  }
+});
+
+test("the corpus is the package's corpus.json, read when the module loads", () => {
+  for (const dir of ["node", "web"]) {
+    const corpus = JSON.parse(readFileSync(path.join(pkgDir, dir, "corpus.json"), "utf8"));
+    assert.deepEqual(
+      corpus.map(({ id, title, folder, path }) => ({ id, title, folder, path })),
+      fetchsim.cases(),
+    );
+  }
+  // Loaded once: a second load is ignored.
+  assert.equal(fetchsim.loadCorpus("[]"), false);
+  assert.equal(fetchsim.cases().length, files.length);
+});
+
 test("profiles() and version()", () => {
   assert.deepEqual(
     fetchsim.profiles().map((p) => p.name),
@@ -181,10 +218,13 @@ test("profiles() and version()", () => {
 
 test("the package's ESM entry for browsers exports the same API", async () => {
   const web = readFileSync(path.join(pkgDir, "web/fetchsim.js"), "utf8");
-  for (const name of ["simulate", "check", "explain", "cases", "profiles", "version"]) {
+  for (const name of ["simulate", "check", "explain", "cases", "profiles", "version", "loadCorpus"]) {
     assert.match(web, new RegExp(`export function ${name}\\(`));
   }
   assert.match(web, /export \{ _case as case \};/);
+  // init() fetches the corpus next to the module.
+  assert.match(web, /new URL\('corpus\.json', import\.meta\.url\)/);
+  assert.match(web, /export \{ initSync, __fetchsim_init as default \};/);
   const manifest = JSON.parse(readFileSync(path.join(pkgDir, "package.json"), "utf8"));
   assert.equal(manifest.name, "fetchsim-wasm");
   assert.equal(manifest.exports["./web"].default, "./web/fetchsim.js");

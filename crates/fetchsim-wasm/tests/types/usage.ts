@@ -10,6 +10,8 @@ import {
   case as loadCase,
   profiles,
   version,
+  loadCorpus,
+  type CorpusEntry,
   type Scenario,
   type Simulation,
   type Trace,
@@ -75,6 +77,11 @@ const result: CheckResult = check(scenario);
 const passed: boolean = result.passed && result.fetches.every((f) => f.mismatches.length === 0);
 const text: string = explain(scenario, { profile: "webkit" });
 const list: CaseInfo[] = cases();
+const kept: boolean = loadCorpus("[]");
+const entries: CorpusEntry[] = [{ id: "x", title: "", folder: "f", path: "p", scenario: loadCase("x") }];
+loadCorpus(entries);
+// @ts-expect-error: the corpus is text or an array of entries
+loadCorpus(3);
 const folders: string[] = list.map((c) => c.folder);
 const loaded: Scenario = loadCase(list[0].id);
 const names: ProfileName[] = profiles().map((p: ProfileInfo) => p.name);

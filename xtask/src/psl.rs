@@ -1,0 +1,147 @@
+//! `cargo xtask psl [--check]`: the Public Suffix List as data for builds of
+//! `fetchsim-modes` without its `psl` feature (the WebAssembly package).
+//!
+//! Reads `data/rules.txt` of the `psl` crate that `Cargo.lock` pins (so both
+//! implementations answer from the same list), writes every rule with its
+//! labels reversed and in ASCII (`公司.cn` → `cn.xn--55qx5d`, `*.ck` →
+//! `ck.*`, `!www.ck` → `ck.www!`), sorted, each line front-coded against the
+//! previous one (its first character is `'0'` + the length of the prefix it
+//! shares with the previous rule), to
+//! `crates/fetchsim-modes/data/public-suffix-list.txt`. With `--check`, fail
+//! when that file differs from a fresh build instead.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+/// The generated file, from the workspace root.
+pub const OUT: &str = "crates/fetchsim-modes/data/public-suffix-list.txt";
+/// The longest prefix a line may share with the previous one, so that the
+/// length fits in one printable character (`'0'` + 78 = `'~'`).
+const MAX_SHARED: usize = 78;
+
+/// `cargo xtask psl [--check]`.
+pub fn psl(root: &Path, args: &[&str]) -> ExitCode {
+    let check = match args {
+        [] => false,
+        ["--check"] => true,
+        _ => {
+            eprintln!("usage: cargo xtask psl [--check]");
+            return ExitCode::from(2);
+        }
+    };
+    let result = rules_file(root).and_then(|(version, path)| {
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        encode(&version, &text)
+    });
+    let table = match result {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("xtask psl: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let out = root.join(OUT);
+    if check {
+        if std::fs::read_to_string(&out).ok().as_deref() == Some(table.as_str()) {
+            eprintln!("xtask psl: {OUT} is up to date");
+            return ExitCode::SUCCESS;
+        }
+        eprintln!("xtask psl: {OUT} is out of date; run `cargo xtask psl`");
+        return ExitCode::from(1);
+    }
+    if let Err(e) = std::fs::write(&out, &table) {
+        eprintln!("xtask psl: {}: {e}", out.display());
+        return ExitCode::from(1);
+    }
+    eprintln!("xtask psl: wrote {OUT} ({} bytes)", table.len());
+    ExitCode::SUCCESS
+}
+
+/// The version and `data/rules.txt` of the `psl` package in the lock file.
+fn rules_file(root: &Path) -> Result<(String, PathBuf), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = Command::new(cargo)
+        .args(["metadata", "--format-version", "1", "--locked"])
+        .current_dir(root)
+        .output()
+        .map_err(|e| format!("cannot run cargo metadata: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "cargo metadata failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    let meta: serde_json::Value =
+        serde_json::from_slice(&out.stdout).map_err(|e| format!("cargo metadata: {e}"))?;
+    let psl = meta["packages"]
+        .as_array()
+        .and_then(|p| p.iter().find(|p| p["name"] == "psl"))
+        .ok_or("cargo metadata lists no `psl` package")?;
+    let manifest = psl["manifest_path"]
+        .as_str()
+        .ok_or("the `psl` package has no manifest_path")?;
+    let version = psl["version"].as_str().unwrap_or("?").to_string();
+    let dir = Path::new(manifest)
+        .parent()
+        .ok_or("the `psl` manifest has no folder")?;
+    Ok((version, dir.join("data/rules.txt")))
+}
+
+/// The rule as stored: labels reversed, in ASCII, `!` at the end.
+fn stored(rule: &str) -> Result<String, String> {
+    let (exception, rule) = match rule.strip_prefix('!') {
+        Some(r) => (true, r),
+        None => (false, rule),
+    };
+    let mut labels = Vec::new();
+    for label in rule.split('.') {
+        if label.is_ascii() {
+            labels.push(label.to_ascii_lowercase());
+        } else {
+            match url::Host::parse(label) {
+                Ok(url::Host::Domain(d)) => labels.push(d),
+                _ => return Err(format!("`{rule}`: `{label}` is not a domain label")),
+            }
+        }
+    }
+    labels.reverse();
+    let mut s = labels.join(".");
+    if exception {
+        s.push('!');
+    }
+    Ok(s)
+}
+
+/// The generated file for the list `text` of psl `version`.
+fn encode(version: &str, text: &str) -> Result<String, String> {
+    let mut rules = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("//"))
+        .map(stored)
+        .collect::<Result<Vec<_>, _>>()?;
+    rules.sort();
+    rules.dedup();
+    let mut out = format!(
+        "# The Public Suffix List of the psl crate {version} (data/rules.txt), {} rules:\n\
+         # labels reversed, in ASCII, `!` after an exception, sorted, each line\n\
+         # front-coded ('0' + bytes shared with the previous rule). Generated by\n\
+         # `cargo xtask psl`; do not edit.\n",
+        rules.len()
+    );
+    let mut prev = "";
+    for rule in &rules {
+        let shared = prev
+            .bytes()
+            .zip(rule.bytes())
+            .take_while(|(a, b)| a == b)
+            .count()
+            .min(MAX_SHARED);
+        out.push(char::from(b'0' + shared as u8));
+        out.push_str(&rule[shared..]);
+        out.push('\n');
+        prev = rule;
+    }
+    Ok(out)
+}
