@@ -1205,7 +1205,7 @@ impl Fetch {
             );
         }
         if let Err(failure) = cors_check(&res.headers, &serialized, req.credentials) {
-            let f = cors_failure(&failure, &serialized, req.credentials, &url, true, i, &res);
+            let f = cors_failure(&failure, &serialized, req.credentials, url, true, i, &res);
             return self.fail(cache, f);
         }
         self.step(
@@ -1447,7 +1447,7 @@ impl Fetch {
         if req.tainting == ResponseTainting::Cors {
             let serialized = self.serialized_origin(&req);
             if let Err(failure) = cors_check(&res.headers, &serialized, req.credentials) {
-                let f = cors_failure(&failure, &serialized, req.credentials, &url, false, i, &res);
+                let f = cors_failure(&failure, &serialized, req.credentials, url, false, i, &res);
                 return self.fail(cache, f);
             }
             self.step(
@@ -1464,7 +1464,7 @@ impl Fetch {
                     }
                 ),
             );
-            self.warn_fragile_cors_response(&url, &serialized, req.credentials, &res);
+            self.warn_fragile_cors_response(url, &serialized, req.credentials, &res);
         }
         if req.tainting == ResponseTainting::Opaque {
             let corp = res.headers.get(b"cross-origin-resource-policy");
