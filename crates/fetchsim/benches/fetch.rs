@@ -22,7 +22,7 @@
 //!
 //! Before criterion runs, a counting global allocator measures the
 //! allocations per fetch of every case (and, for the `fetch` cases, where
-//! they happen: `Fetch::new`, driving it, `trace()`, dropping). The counts
+//! they happen: `Fetch::new`, driving it, `into_trace()`, dropping). The counts
 //! and the number of fetches per iteration of each case are written to
 //! `<criterion dir>/fetchsim-bench.json`, which `cargo xtask bench` reads
 //! next to criterion's `estimates.json` files.
