@@ -1386,6 +1386,21 @@ impl Fetch {
                 );
             }
         };
+        if self
+            .config
+            .rules()
+            .preflight_method_checked_before_allow_headers
+        {
+            let early: Vec<Vec<u8>> = match &methods {
+                None if req.use_cors_preflight => vec![req.method.clone()],
+                m => m.clone().unwrap_or_default(),
+            };
+            if !method_allowed(&early, &req.method, include) {
+                let star = early.iter().any(|m| m == b"*");
+                let f = method_disallowed(&method, url, star && include, i, res.status);
+                return self.fail(cache, f);
+            }
+        }
         let header_names = match access_control::allow_headers(&res.headers) {
             Ok(h) => h,
             Err(e) => {
@@ -1416,24 +1431,9 @@ impl Fetch {
             let max_age = max_age_for(&res.headers, self.config.rules()).unwrap_or(0);
             self.store_preflight_result(now, cache, i, &req, &methods, &header_names, max_age);
         }
-        if !methods.contains(&req.method)
-            && !headers::method::is_cors_safelisted_method(&req.method)
-            && (include || !star_methods)
-        {
-            let hint = if star_methods && include {
-                " (`*` is not a wildcard for a request with credentials mode `include`)"
-            } else {
-                ""
-            };
-            return self.fail(
-                cache,
-                Failure::new(ErrorKind::MethodDisallowedByPreflightResponse, i, format!(
-                    "Method `{method}` is not in the preflight response's Access-Control-Allow-Methods{hint}."
-                ))
-                .fix(format!("send `Access-Control-Allow-Methods: {method}` on the OPTIONS response to {url}"))
-                .value(method.clone())
-                .status(res.status),
-            );
+        if !method_allowed(&methods, &req.method, include) {
+            let f = method_disallowed(&method, url, star_methods && include, i, res.status);
+            return self.fail(cache, f);
         }
         let rules = self.config.rules();
         for (name, _) in req.headers.iter() {
@@ -1613,6 +1613,27 @@ impl Fetch {
         let i = Some(ex.index);
         let url = no_fragment(&ex.url);
         let req = self.req_shared();
+        if req.tainting == ResponseTainting::Cors
+            && is_redirect_status(res.status)
+            && req.redirect == RedirectMode::Follow
+            && self.config.rules().location_parsed_before_cors_check
+        {
+            if let Some(loc) = res.headers.get(b"location") {
+                let loc = isomorphic_decode(&loc);
+                if let Err(e) = ex.url.join(&loc) {
+                    return self.fail(
+                        cache,
+                        Failure::new(
+                            ErrorKind::InvalidLocation,
+                            i,
+                            format!("Location `{loc}` does not parse as a URL ({e}); this browser rejects the redirect before the CORS check."),
+                        )
+                        .fix("send a valid absolute or relative URL in Location")
+                        .status(res.status),
+                    );
+                }
+            }
+        }
         if req.tainting == ResponseTainting::Cors {
             let serialized = self.serialized_origin(&req);
             if let Err(failure) = cors_check(&res.headers, &serialized, req.credentials) {
@@ -2028,6 +2049,42 @@ fn sorted_and_combined(list: &HeaderList, keep: impl Fn(&[u8]) -> bool) -> Vec<(
 /// The max-age a preflight response gives under `rules` (step 7 of the
 /// [CORS-preflight fetch](https://fetch.spec.whatwg.org/#cors-preflight-fetch-0)),
 /// capped; `None` when the profile does not cache it at all.
+/// Step 7 of [CORS-preflight fetch](https://fetch.spec.whatwg.org/#cors-preflight-fetch-0):
+/// the request's method is in `methods`, or is a CORS-safelisted method, or
+/// `methods` has `*` and the request's credentials mode is not `include`.
+fn method_allowed(methods: &[Vec<u8>], method: &[u8], include: bool) -> bool {
+    methods.iter().any(|m| m == method)
+        || headers::method::is_cors_safelisted_method(method)
+        || (!include && methods.iter().any(|m| m == b"*"))
+}
+
+/// The failure of step 7 of [CORS-preflight fetch](https://fetch.spec.whatwg.org/#cors-preflight-fetch-0).
+fn method_disallowed(
+    method: &str,
+    url: &str,
+    star_with_include: bool,
+    i: Option<usize>,
+    status: u16,
+) -> Failure {
+    let hint = if star_with_include {
+        " (`*` is not a wildcard for a request with credentials mode `include`)"
+    } else {
+        ""
+    };
+    Failure::new(
+        ErrorKind::MethodDisallowedByPreflightResponse,
+        i,
+        format!(
+        "Method `{method}` is not in the preflight response's Access-Control-Allow-Methods{hint}."
+    ),
+    )
+    .fix(format!(
+        "send `Access-Control-Allow-Methods: {method}` on the OPTIONS response to {url}"
+    ))
+    .value(method.to_string())
+    .status(status)
+}
+
 /// The `Location` values of a redirect: [extracting header list
 /// values](https://fetch.spec.whatwg.org/#extract-header-list-values), then
 /// what the profile does with several (see [`LocationDuplicates`]).

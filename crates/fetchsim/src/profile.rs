@@ -73,6 +73,7 @@ impl Profile {
                 manual_redirect_checks_location: true,
                 redirect_userinfo_always_fails: true,
                 about_blank_unsupported: true,
+                location_parsed_before_cors_check: true,
                 ..ProfileRules::SPEC
             },
             Profile::Firefox => ProfileRules {
@@ -102,6 +103,8 @@ impl Profile {
                 preflight_ignores_redirect_taint: true,
                 preflight_sticky_across_redirects: true,
                 response_merge_drops_empty_values: true,
+                location_parsed_before_cors_check: true,
+                preflight_method_checked_before_allow_headers: true,
                 ..ProfileRules::SPEC
             },
             Profile::Webkit => ProfileRules {
@@ -285,6 +288,15 @@ pub struct ProfileRules {
     /// fails for a `data:` URL too (WebKit); the standard fetches `data:`
     /// URLs before it looks at the mode.
     pub no_cors_redirect_mode_checked_for_data: bool,
+    /// Whether a followed redirect's `Location` is parsed before the CORS
+    /// check of the redirect response (Chromium and Firefox reject an
+    /// unparsable one first); the standard runs the CORS check first.
+    pub location_parsed_before_cors_check: bool,
+    /// Whether a preflight response's methods are checked against the
+    /// request before `Access-Control-Allow-Headers` is parsed (Firefox: an
+    /// unparsable `Access-Control-Allow-Headers` is reported only when the
+    /// method is allowed); the standard parses both first.
+    pub preflight_method_checked_before_allow_headers: bool,
 }
 
 /// What a followed redirect with an empty `Location` does.
@@ -358,5 +370,7 @@ impl ProfileRules {
         response_merge_drops_empty_values: false,
         cache_before_method_check: false,
         no_cors_redirect_mode_checked_for_data: false,
+        location_parsed_before_cors_check: false,
+        preflight_method_checked_before_allow_headers: false,
     };
 }
