@@ -1138,7 +1138,9 @@ impl Fetch {
             self.step("http-network-or-cache-fetch", spec!("#cross-origin-embedder-policy-allows-credentials"), None, StepResult::Info,
                 "The document's Cross-Origin-Embedder-Policy is `credentialless`: a no-cors request to another origin goes without credentials.".into());
         }
-        self.last_origin.clone_from(&origin_value);
+        if rules.origin_kept_across_redirects {
+            self.last_origin.clone_from(&origin_value);
+        }
         self.first_credentials.get_or_insert(creds);
         self.append_fetch_metadata(&mut list, mode);
         let req = self.req();
