@@ -339,6 +339,7 @@ fn run_browser(
 ) -> Result<(Vec<CaseReport>, BrowserRun), String> {
     let t0 = Instant::now();
     let profile = kind.profile();
+    let known = known_differences(&opts.root, kind.name());
     let server = Server::start().map_err(|e| format!("cannot start the proxy: {e}"))?;
     let fetch_timeout_ms = (opts.timeout_ms / 2).max(1000);
     let mut cookie_hosts = BTreeSet::new();
@@ -470,6 +471,14 @@ fn run_browser(
             };
             let c = &cases[p.case];
             let (status, diffs, side, timings) = evaluate(c, &traces[p.case], &at, &cookie_hosts);
+            // A difference listed in docs/known-differences.toml.
+            let status = if status == Status::Diff
+                && known.contains(&format!("{}/{}", c.folder, c.scenario.id))
+            {
+                Status::Known
+            } else {
+                status
+            };
             if status == Status::Timeout && p.try_no == 1 {
                 println!(
                     "retry   {:<8} {}/{}: a fetch timed out or started late",
@@ -601,7 +610,7 @@ fn run_browser(
         let (Some(r), Some(&a)) = (r.as_mut(), final_attempt.get(&ci)) else {
             continue;
         };
-        if !matches!(r.status, Status::Pass | Status::Diff) {
+        if !matches!(r.status, Status::Pass | Status::Diff | Status::Known) {
             continue;
         }
         r.console = console::check(&console_log, kind, a, &plan::prefix_of(a), &traces[ci]);
@@ -615,19 +624,12 @@ fn run_browser(
     let mut reports: Vec<CaseReport> = reports.into_iter().flatten().collect();
     attach_console(&mut reports, &log_path);
     let outside = server.shared.lock().outside.clone();
-    let known = known_differences(&opts.root, kind.name());
-    let mut known_but_passed = Vec::new();
-    for r in &mut reports {
-        let case = format!("{}/{}", r.folder, r.id);
-        if !known.contains(&case) {
-            continue;
-        }
-        match r.status {
-            Status::Diff => r.status = Status::Known,
-            Status::Pass => known_but_passed.push(case),
-            _ => {}
-        }
-    }
+    let known_but_passed: Vec<String> = reports
+        .iter()
+        .filter(|r| r.status == Status::Pass)
+        .map(|r| format!("{}/{}", r.folder, r.id))
+        .filter(|case| known.contains(case))
+        .collect();
     let count = |s: Status| reports.iter().filter(|r| r.status == s).count();
     let run = BrowserRun {
         browser: kind.name().into(),
