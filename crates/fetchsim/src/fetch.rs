@@ -1620,20 +1620,13 @@ impl Fetch {
             && req.redirect == RedirectMode::Follow
             && self.config.rules().location_parsed_before_cors_check
         {
-            if let Some(loc) = res.headers.get(b"location") {
-                let loc = isomorphic_decode(&loc);
-                if let Err(e) = ex.url.join(&loc) {
-                    return self.fail(
-                        cache,
-                        Failure::new(
-                            ErrorKind::InvalidLocation,
-                            i,
-                            format!("Location `{loc}` does not parse as a URL ({e}); this browser rejects the redirect before the CORS check."),
-                        )
-                        .fix("send a valid absolute or relative URL in Location")
-                        .status(res.status),
-                    );
-                }
+            if let Some(f) = unparsable_location(
+                &ex.url,
+                &res,
+                i,
+                "rejects the redirect before the CORS check",
+            ) {
+                return self.fail(cache, f);
             }
         }
         if req.tainting == ResponseTainting::Cors {
@@ -1711,20 +1704,10 @@ impl Fetch {
                 "The {} response has no Location: this browser does not treat it as a redirect, even under redirect mode `error`.", res.status));
         } else if is_redirect_status(res.status) {
             if req.redirect == RedirectMode::Manual && rules.manual_redirect_checks_location {
-                if let Some(loc) = res.headers.get(b"location") {
-                    let loc = isomorphic_decode(&loc);
-                    if let Err(e) = ex.url.join(&loc) {
-                        return self.fail(
-                            cache,
-                            Failure::new(
-                                ErrorKind::InvalidLocation,
-                                i,
-                                format!("Location `{loc}` does not parse as a URL ({e}); this browser fails even under redirect mode `manual`."),
-                            )
-                            .fix("send a valid absolute or relative URL in Location")
-                            .status(res.status),
-                        );
-                    }
+                if let Some(f) =
+                    unparsable_location(&ex.url, &res, i, "fails even under redirect mode `manual`")
+                {
+                    return self.fail(cache, f);
                 }
             }
             match req.redirect {
@@ -2051,6 +2034,23 @@ fn sorted_and_combined(list: &HeaderList, keep: impl Fn(&[u8]) -> bool) -> Vec<(
 /// The max-age a preflight response gives under `rules` (step 7 of the
 /// [CORS-preflight fetch](https://fetch.spec.whatwg.org/#cors-preflight-fetch-0)),
 /// capped; `None` when the profile does not cache it at all.
+/// The failure for a redirect whose `Location` does not parse against `url`,
+/// for profiles that look at it before the standard does (`what` says what
+/// the browser does then), or `None`.
+fn unparsable_location(url: &Url, res: &Received, i: Option<usize>, what: &str) -> Option<Failure> {
+    let loc = isomorphic_decode(&res.headers.get(b"location")?);
+    let e = url.join(&loc).err()?;
+    Some(
+        Failure::new(
+            ErrorKind::InvalidLocation,
+            i,
+            format!("Location `{loc}` does not parse as a URL ({e}); this browser {what}."),
+        )
+        .fix("send a valid absolute or relative URL in Location")
+        .status(res.status),
+    )
+}
+
 /// Step 7 of [CORS-preflight fetch](https://fetch.spec.whatwg.org/#cors-preflight-fetch-0):
 /// the request's method is in `methods`, or is a CORS-safelisted method, or
 /// `methods` has `*` and the request's credentials mode is not `include`.
