@@ -321,6 +321,22 @@ fn new_attempt(next: &mut u32, pending: &mut HashMap<u32, Pending>, attempt: Pen
     id
 }
 
+/// Number a case's second attempt, register it with the proxy and put it
+/// first in the queue.
+fn queue_retry(
+    server: &Server,
+    next: &mut u32,
+    pending: &mut HashMap<u32, Pending>,
+    case: usize,
+    scenario: &Scenario,
+    fetch_timeout_ms: u64,
+) {
+    let b = new_attempt(next, pending, Pending { case, try_no: 2 });
+    let mut st = server.shared.lock();
+    register(&mut st, scenario, b, fetch_timeout_ms);
+    st.queue.push_front(b);
+}
+
 fn budget(p: &plan::Prepared, timeout_ms: u64) -> Duration {
     Duration::from_millis(p.max_at_ms + timeout_ms)
 }
@@ -486,14 +502,14 @@ fn run_browser(
                     c.folder,
                     c.scenario.id
                 );
-                let retry = Pending {
-                    case: p.case,
-                    try_no: 2,
-                };
-                let b = new_attempt(&mut next_attempt, &mut pending, retry);
-                let mut st = server.shared.lock();
-                register(&mut st, &c.scenario, b, fetch_timeout_ms);
-                st.queue.push_front(b);
+                queue_retry(
+                    &server,
+                    &mut next_attempt,
+                    &mut pending,
+                    p.case,
+                    &c.scenario,
+                    fetch_timeout_ms,
+                );
                 continue;
             }
             let r = CaseReport {
@@ -556,14 +572,14 @@ fn run_browser(
                     c.folder,
                     c.scenario.id
                 );
-                let retry = Pending {
-                    case: p.case,
-                    try_no: 2,
-                };
-                let b = new_attempt(&mut next_attempt, &mut pending, retry);
-                let mut st = server.shared.lock();
-                register(&mut st, &c.scenario, b, fetch_timeout_ms);
-                st.queue.push_front(b);
+                queue_retry(
+                    &server,
+                    &mut next_attempt,
+                    &mut pending,
+                    p.case,
+                    &c.scenario,
+                    fetch_timeout_ms,
+                );
             } else {
                 let side = at.map(|at| browser_side(&at));
                 let r = CaseReport {
