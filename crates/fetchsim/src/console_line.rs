@@ -403,21 +403,7 @@ impl Diagnosis {
         let mut main: Vec<(String, String)> = vec![pair(acao)];
         let value = self.value.clone().unwrap_or_default();
         let kind = self.kind;
-        let in_preflight = matches!(
-            kind,
-            PreflightMissingAllowOriginHeader
-                | PreflightMultipleAllowOriginValues
-                | PreflightInvalidAllowOriginValue
-                | PreflightAllowOriginMismatch
-                | PreflightWildcardOriginNotAllowed
-                | PreflightInvalidAllowCredentials
-                | PreflightInvalidStatus
-                | PreflightDisallowedRedirect
-                | InvalidAllowMethodsPreflightResponse
-                | InvalidAllowHeadersPreflightResponse
-                | MethodDisallowedByPreflightResponse
-                | HeaderDisallowedByPreflightResponse
-        );
+        let in_preflight = kind.is_preflight();
         if in_preflight {
             request.method = "PUT".into();
             preflight = Some(vec![

@@ -161,6 +161,28 @@ impl ErrorKind {
         )
     }
 
+    /// Whether this failure happens in the [CORS-preflight
+    /// fetch](https://fetch.spec.whatwg.org/#cors-preflight-fetch-0), on the
+    /// `OPTIONS` request's response.
+    pub fn is_preflight(self) -> bool {
+        use ErrorKind::*;
+        matches!(
+            self,
+            PreflightMissingAllowOriginHeader
+                | PreflightMultipleAllowOriginValues
+                | PreflightInvalidAllowOriginValue
+                | PreflightAllowOriginMismatch
+                | PreflightWildcardOriginNotAllowed
+                | PreflightInvalidAllowCredentials
+                | PreflightInvalidStatus
+                | PreflightDisallowedRedirect
+                | InvalidAllowMethodsPreflightResponse
+                | InvalidAllowHeadersPreflightResponse
+                | MethodDisallowedByPreflightResponse
+                | HeaderDisallowedByPreflightResponse
+        )
+    }
+
     /// The preflight variant of a CORS-check kind (unchanged for other kinds).
     pub fn in_preflight(self) -> ErrorKind {
         match self {

@@ -2144,18 +2144,7 @@ fn step_name_for(kind: ErrorKind) -> &'static str {
         | AllowOriginMismatch
         | WildcardOriginNotAllowed
         | InvalidAllowCredentials => "cors-check",
-        PreflightMissingAllowOriginHeader
-        | PreflightMultipleAllowOriginValues
-        | PreflightInvalidAllowOriginValue
-        | PreflightAllowOriginMismatch
-        | PreflightWildcardOriginNotAllowed
-        | PreflightInvalidAllowCredentials
-        | PreflightInvalidStatus
-        | PreflightDisallowedRedirect
-        | InvalidAllowMethodsPreflightResponse
-        | InvalidAllowHeadersPreflightResponse
-        | MethodDisallowedByPreflightResponse
-        | HeaderDisallowedByPreflightResponse => "cors-preflight-fetch",
+        k if k.is_preflight() => "cors-preflight-fetch",
         BadPort => "block-bad-port",
         DisallowedByMode | NoCorsRedirectMode | CorsDisabledScheme | UnsupportedScheme
         | OpaqueRangeResponse => "main-fetch",
