@@ -239,26 +239,8 @@ fn explain(args: &[String]) -> Result<ExitCode, String> {
     }
     let color = std::io::IsTerminal::is_terminal(&std::io::stdout())
         && std::env::var_os("NO_COLOR").is_none();
-    if !scenario.title.is_empty() {
-        println!("{}: {}", scenario.id, scenario.title);
-    } else {
-        println!("{}", scenario.id);
-    }
-    println!("client: {}", scenario.client.origin);
-    for (i, (spec, trace)) in scenario.fetches.iter().zip(scenario.run()).enumerate() {
-        println!();
-        println!(
-            "fetch {i} at {} ms: {} {} (mode {}, credentials {}, redirect {})",
-            spec.at_ms,
-            spec.request.method,
-            spec.request.url,
-            spec.request.mode,
-            spec.request.credentials,
-            spec.request.redirect
-        );
-        let text = fetchsim::explain(&trace);
-        print!("{}", if color { colorize(&text) } else { text });
-    }
+    let text = fetchsim::explain_scenario(&scenario);
+    print!("{}", if color { colorize(&text) } else { text });
     Ok(ExitCode::SUCCESS)
 }
 

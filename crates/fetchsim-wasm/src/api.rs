@@ -129,29 +129,7 @@ pub fn check(text: &str, options: &Options) -> Result<Value, ApiError> {
 
 /// `fetchsim explain`: each fetch told step by step, as the CLI prints it.
 pub fn explain(text: &str, options: &Options) -> Result<String, ApiError> {
-    let scenario = load(text, options)?;
-    let mut out = String::new();
-    if scenario.title.is_empty() {
-        let _ = writeln!(out, "{}", scenario.id);
-    } else {
-        let _ = writeln!(out, "{}: {}", scenario.id, scenario.title);
-    }
-    let _ = writeln!(out, "client: {}", scenario.client.origin);
-    for (i, (spec, trace)) in scenario.fetches.iter().zip(scenario.run()).enumerate() {
-        let _ = writeln!(out);
-        let _ = writeln!(
-            out,
-            "fetch {i} at {} ms: {} {} (mode {}, credentials {}, redirect {})",
-            spec.at_ms,
-            spec.request.method,
-            spec.request.url,
-            spec.request.mode,
-            spec.request.credentials,
-            spec.request.redirect
-        );
-        out.push_str(&fetchsim::explain(&trace));
-    }
-    Ok(out)
+    Ok(fetchsim::explain_scenario(&load(text, options)?))
 }
 
 /// Every corpus case: `[{id, title, folder, path}]`, sorted by path. Fails

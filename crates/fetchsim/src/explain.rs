@@ -1,8 +1,37 @@
 //! A trace told for a person: each request and response, each check with
 //! its result and spec link (what `fetchsim explain` prints).
 
+use crate::scenario::Scenario;
 use crate::trace::{Outcome, RequestKind, StepResult, Trace};
 use std::fmt::Write;
+
+/// Render a whole scenario as `fetchsim explain` prints it: its id and
+/// title, the client, then each fetch (when, what) and its [`explain`]ed
+/// trace.
+pub fn explain_scenario(scenario: &Scenario) -> String {
+    let mut out = String::new();
+    if scenario.title.is_empty() {
+        let _ = writeln!(out, "{}", scenario.id);
+    } else {
+        let _ = writeln!(out, "{}: {}", scenario.id, scenario.title);
+    }
+    let _ = writeln!(out, "client: {}", scenario.client.origin);
+    for (i, (spec, trace)) in scenario.fetches.iter().zip(scenario.run()).enumerate() {
+        let _ = writeln!(out);
+        let _ = writeln!(
+            out,
+            "fetch {i} at {} ms: {} {} (mode {}, credentials {}, redirect {})",
+            spec.at_ms,
+            spec.request.method,
+            spec.request.url,
+            spec.request.mode,
+            spec.request.credentials,
+            spec.request.redirect
+        );
+        out.push_str(&explain(&trace));
+    }
+    out
+}
 
 /// Render a trace as text: requests as they go out, the steps with ✓ / ✗ /
 /// · and their spec links, and the end (what script sees, or the error).

@@ -44,7 +44,7 @@ mod trace;
 pub use browser::{Browser, Route, Routes, ServerResponse, Transport, TransportError};
 pub use cache::PreflightCache;
 pub use error::{ErrorKind, NetworkError};
-pub use explain::explain;
+pub use explain::{explain, explain_scenario};
 pub use fetch::{
     Action, Exchange, ExchangeId, Fetch, FetchConfig, Misuse, DEFAULT_MAX_AGE, DEFAULT_MAX_AGE_CAP,
     MAX_REDIRECTS,
