@@ -321,19 +321,26 @@ fn new_attempt(next: &mut u32, pending: &mut HashMap<u32, Pending>, attempt: Pen
     id
 }
 
-/// Number a case's second attempt, register it with the proxy and put it
-/// first in the queue.
+/// Say why a case is tried again, then number its second attempt, register
+/// it with the proxy and put it first in the queue.
 fn queue_retry(
     server: &Server,
     next: &mut u32,
     pending: &mut HashMap<u32, Pending>,
-    case: usize,
-    scenario: &Scenario,
+    (case, file): (usize, &CaseFile),
     fetch_timeout_ms: u64,
+    kind: BrowserKind,
+    why: &str,
 ) {
+    println!(
+        "retry   {:<8} {}/{}: {why}",
+        kind.name(),
+        file.folder,
+        file.scenario.id
+    );
     let b = new_attempt(next, pending, Pending { case, try_no: 2 });
     let mut st = server.shared.lock();
-    register(&mut st, scenario, b, fetch_timeout_ms);
+    register(&mut st, &file.scenario, b, fetch_timeout_ms);
     st.queue.push_front(b);
 }
 
@@ -496,19 +503,14 @@ fn run_browser(
                 status
             };
             if status == Status::Timeout && p.try_no == 1 {
-                println!(
-                    "retry   {:<8} {}/{}: a fetch timed out or started late",
-                    kind.name(),
-                    c.folder,
-                    c.scenario.id
-                );
                 queue_retry(
                     &server,
                     &mut next_attempt,
                     &mut pending,
-                    p.case,
-                    &c.scenario,
+                    (p.case, c),
                     fetch_timeout_ms,
+                    kind,
+                    "a fetch timed out or started late",
                 );
                 continue;
             }
@@ -566,19 +568,14 @@ fn run_browser(
                 "no result in time"
             };
             if p.try_no == 1 {
-                println!(
-                    "retry   {:<8} {}/{}: {why}; restarting the browser",
-                    kind.name(),
-                    c.folder,
-                    c.scenario.id
-                );
                 queue_retry(
                     &server,
                     &mut next_attempt,
                     &mut pending,
-                    p.case,
-                    &c.scenario,
+                    (p.case, c),
                     fetch_timeout_ms,
+                    kind,
+                    &format!("{why}; restarting the browser"),
                 );
             } else {
                 let side = at.map(|at| browser_side(&at));
