@@ -37,8 +37,9 @@ cargo xtask browsers [--browser chromium|firefox|webkit|all] [--timeout-ms N] [P
                                     run scenarios (default spec-cases/) in real headless browsers,
                                     compare with the simulator's profile for each; writes
                                     target/browsers/REPORT.json and SUMMARY.md
-cargo xtask wasm                    build the WebAssembly npm package into target/wasm/pkg (web and
+cargo xtask wasm [--floor]          build the WebAssembly npm package into target/wasm/pkg (web and
                                     nodejs), print its sizes; fails over 150 KB gzipped wasm + JS
+                                    (--floor: the size of the base crates alone, without the simulator)
 cargo xtask psl [--check]           write crates/fetchsim-modes/data/public-suffix-list.txt from the
                                     `psl` crate's list (--check: fail when it is out of date)
 cargo xtask playground              the package, then the docs playground into target/playground
