@@ -584,20 +584,29 @@ fn bench(root: &Path, args: &[&str]) -> ExitCode {
     }
     println!("\n(`corpus/parse` is per scenario file; medians from criterion's estimates.json.)");
 
-    match end_to_end(root, &cargo) {
-        Ok((files, fetches, secs)) => {
-            let us = secs * 1e6 / fetches as f64;
-            println!(
-                "\nend to end: `fetchsim simulate` over {files} files ({fetches} fetches) in one call: {:.1} ms, {us:.1} µs per fetch (target ≤ {E2E_TARGET_US} µs)",
-                secs * 1e3
-            );
-            if us > E2E_TARGET_US {
-                missed.push(format!("end to end: {us:.1} µs > {E2E_TARGET_US} µs"));
+    for json in [false, true] {
+        let what = if json {
+            "the same scenarios as JSON"
+        } else {
+            "the corpus files as written (TOML)"
+        };
+        match end_to_end(root, &cargo, json) {
+            Ok((files, fetches, secs)) => {
+                let us = secs * 1e6 / fetches as f64;
+                println!(
+                    "\nend to end, {what}: `fetchsim simulate` over {files} files ({fetches} fetches) in one call: {:.1} ms, {us:.1} µs per fetch (target ≤ {E2E_TARGET_US} µs)",
+                    secs * 1e3
+                );
+                if us > E2E_TARGET_US {
+                    missed.push(format!(
+                        "end to end, {what}: {us:.1} µs > {E2E_TARGET_US} µs"
+                    ));
+                }
             }
-        }
-        Err(e) => {
-            eprintln!("xtask bench: end to end: {e}");
-            return ExitCode::from(2);
+            Err(e) => {
+                eprintln!("xtask bench: end to end: {e}");
+                return ExitCode::from(2);
+            }
         }
     }
 
@@ -635,21 +644,29 @@ fn criterion_median_ns(criterion: &Path, id: &str) -> Option<f64> {
     v["median"]["point_estimate"].as_f64()
 }
 
-/// Copy the corpus into `E2E_FILES` files, build the release CLI, run
+/// Copy the corpus into `E2E_FILES` files (as written, or each scenario
+/// written as JSON when `json`), build the release CLI, run
 /// `fetchsim simulate DIR` once (best of three runs): (files, fetches, seconds).
-fn end_to_end(root: &Path, cargo: &str) -> Result<(usize, usize, f64), String> {
+fn end_to_end(root: &Path, cargo: &str, json: bool) -> Result<(usize, usize, f64), String> {
     let corpus = collect_files(&root.join("spec-cases")).map_err(|e| e.to_string())?;
     let mut sources = Vec::new();
     for p in &corpus {
         if let Ok(s) = Scenario::from_file(p) {
-            let text = std::fs::read_to_string(p).map_err(|e| e.to_string())?;
-            sources.push((p.clone(), text, s.fetches.len()));
+            let (path, text) = if json {
+                let text =
+                    serde_json::to_string(&s).map_err(|e| format!("{}: {e}", p.display()))?;
+                (p.with_extension("json"), text)
+            } else {
+                let text = std::fs::read_to_string(p).map_err(|e| e.to_string())?;
+                (p.clone(), text)
+            };
+            sources.push((path, text, s.fetches.len()));
         }
     }
     if sources.is_empty() {
         return Err("no scenario in spec-cases/".into());
     }
-    let dir = target_dir(root).join("bench-e2e");
+    let dir = target_dir(root).join(if json { "bench-e2e-json" } else { "bench-e2e" });
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let mut fetches = 0;
