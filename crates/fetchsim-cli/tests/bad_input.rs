@@ -552,6 +552,26 @@ fn server_header_value_newline() {
 }
 
 #[test]
+fn server_header_value_del() {
+    malformed(
+        "header-del.json",
+        response(|r| set(r, "headers", json!([["x-a", "a\u{7f}b"]]))),
+        "server[0].response.headers[0]",
+        "control character",
+    );
+}
+
+#[test]
+fn server_header_value_above_u_00ff_is_reported_before_a_control_character() {
+    malformed(
+        "header-lf-u0100.json",
+        response(|r| set(r, "headers", json!([["x-a", "\n\u{100}"]]))),
+        "server[0].response.headers[0]",
+        "above U+00FF",
+    );
+}
+
+#[test]
 fn server_header_value_nul() {
     malformed(
         "header-nul.json",
