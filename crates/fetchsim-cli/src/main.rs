@@ -13,7 +13,9 @@ fetchsim: what a browser does when a page calls fetch() across origins
 
 USAGE:
     fetchsim simulate FILE...     print each scenario's traces as one line of JSON
-                                  ({\"id\": ..., \"fetches\": [TRACE, ...]}); `-` reads stdin
+                                  ({\"id\": ..., \"fetches\": [TRACE, ...]}); `-` reads stdin;
+                                  --jobs N: simulate on N threads (default: one per core;
+                                  the output is the same, in the order of the files)
     fetchsim check [PATH...]      run scenarios (default: spec-cases/) against their
                                   `expect`; ends with `N passed, N failed`
     fetchsim explain FILE         tell each fetch step by step, with spec links
@@ -146,11 +148,12 @@ fn files(args: &[String], default: &str) -> Result<Vec<PathBuf>, String> {
 }
 
 fn simulate(args: &[String]) -> Result<ExitCode, String> {
+    let (args, jobs) = take_jobs(args)?;
     if args.is_empty() {
         return Err("simulate needs at least one FILE (or `-` for stdin)".into());
     }
     let mut inputs = Vec::new();
-    for arg in args {
+    for arg in &args {
         if arg == "-" {
             inputs.push(arg.clone());
         } else {
@@ -159,22 +162,159 @@ fn simulate(args: &[String]) -> Result<ExitCode, String> {
             }
         }
     }
+    let profile = PROFILE.with(|p| p.get());
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    for input in inputs {
-        let scenario = load(&input).map_err(|e| e.to_string())?;
-        // Serialized straight into the output, the same bytes as
-        // `scenario.simulate()` printed (no `serde_json::Value` in between).
-        let traces = scenario.run();
-        let simulation = Simulation {
-            id: &scenario.id,
-            fetches: &traces,
-        };
-        serde_json::to_writer(&mut out, &simulation).map_err(|e| e.to_string())?;
-        writeln!(out).map_err(|e| e.to_string())?;
-    }
+    let result = if jobs <= 1 || inputs.len() <= SIMULATE_BATCH {
+        inputs
+            .iter()
+            .try_for_each(|input| simulate_one(input, profile, &mut out))
+    } else {
+        simulate_parallel(&inputs, profile, jobs, &mut out)
+    };
+    // What was simulated before an error is printed, as without threads.
     out.flush().map_err(|e| e.to_string())?;
+    result?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Remove `--jobs N` (or `-j N`) from `simulate`'s arguments: how many
+/// threads simulate files at once (default: the machine's parallelism).
+fn take_jobs(args: &[String]) -> Result<(Vec<String>, usize), String> {
+    let mut rest = Vec::new();
+    let mut jobs = None;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let value = if a == "--jobs" || a == "-j" {
+            Some(
+                it.next()
+                    .ok_or("--jobs needs a number of threads")?
+                    .as_str(),
+            )
+        } else {
+            a.strip_prefix("--jobs=")
+                .or_else(|| a.strip_prefix("-j").filter(|v| !v.is_empty()))
+        };
+        match value {
+            Some(v) => match v.parse::<usize>() {
+                Ok(n) if n > 0 => jobs = Some(n),
+                _ => {
+                    return Err(format!(
+                        "--jobs: `{v}` is not a number of threads (1 or more)"
+                    ))
+                }
+            },
+            None => rest.push(a.clone()),
+        }
+    }
+    let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    Ok((rest, jobs))
+}
+
+/// Read, parse and run one scenario, and write its line of JSON.
+fn simulate_one(input: &str, profile: Option<Profile>, out: &mut impl Write) -> Result<(), String> {
+    let mut scenario = load_raw(input).map_err(|e| e.to_string())?;
+    if let Some(p) = profile {
+        scenario.profile = p;
+    }
+    // Serialized straight into the output, the same bytes as
+    // `scenario.simulate()` printed (no `serde_json::Value` in between).
+    let traces = scenario.run();
+    let simulation = Simulation {
+        id: &scenario.id,
+        fetches: &traces,
+    };
+    serde_json::to_writer(&mut *out, &simulation).map_err(|e| e.to_string())?;
+    writeln!(out).map_err(|e| e.to_string())
+}
+
+/// How many files a thread of `simulate` takes at a time.
+const SIMULATE_BATCH: usize = 16;
+
+/// How many batches the threads may run ahead of the output (bounds the
+/// memory held when the output is slower than the simulation).
+const SIMULATE_AHEAD: usize = 8;
+
+/// [`simulate_one`] over `inputs` on `jobs` threads, in batches, with the
+/// output in the order of `inputs` and the same bytes as one thread gives;
+/// stops at the first malformed file, after printing what came before it.
+fn simulate_parallel(
+    inputs: &[String],
+    profile: Option<Profile>,
+    jobs: usize,
+    out: &mut impl Write,
+) -> Result<(), String> {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::{Condvar, Mutex};
+
+    struct Shared {
+        /// Each batch's output and its error, once simulated.
+        done: Vec<Option<(Vec<u8>, Option<String>)>>,
+        /// How many batches have been written.
+        written: usize,
+    }
+    let batches: Vec<&[String]> = inputs.chunks(SIMULATE_BATCH).collect();
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let shared = Mutex::new(Shared {
+        done: vec![None; batches.len()],
+        written: 0,
+    });
+    let changed = Condvar::new();
+    let lock = || shared.lock().unwrap_or_else(|e| e.into_inner());
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.min(batches.len()) {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= batches.len() {
+                    return;
+                }
+                // Wait while too far ahead of the output.
+                let mut state = lock();
+                while i >= state.written + SIMULATE_AHEAD && !stop.load(Ordering::Relaxed) {
+                    state = changed.wait(state).unwrap_or_else(|e| e.into_inner());
+                }
+                drop(state);
+                if stop.load(Ordering::Relaxed) {
+                    return;
+                }
+                let mut buf = Vec::new();
+                let mut error = None;
+                for input in batches[i] {
+                    if let Err(e) = simulate_one(input, profile, &mut buf) {
+                        error = Some(e);
+                        break;
+                    }
+                }
+                lock().done[i] = Some((buf, error));
+                changed.notify_all();
+            });
+        }
+        let result = (|| {
+            for i in 0..batches.len() {
+                let mut state = lock();
+                let (buf, error) = loop {
+                    if let Some(d) = state.done[i].take() {
+                        break d;
+                    }
+                    state = changed.wait(state).unwrap_or_else(|e| e.into_inner());
+                };
+                state.written = i + 1;
+                drop(state);
+                changed.notify_all();
+                out.write_all(&buf).map_err(|e| e.to_string())?;
+                if let Some(e) = error {
+                    return Err(e);
+                }
+            }
+            Ok(())
+        })();
+        if result.is_err() {
+            stop.store(true, Ordering::Relaxed);
+            changed.notify_all();
+        }
+        result
+    })
 }
 
 fn check(args: &[String]) -> Result<ExitCode, String> {
