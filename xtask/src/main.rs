@@ -584,13 +584,22 @@ fn bench(root: &Path, args: &[&str]) -> ExitCode {
     }
     println!("\n(`corpus/parse` is per scenario file; medians from criterion's estimates.json.)");
 
-    for json in [false, true] {
-        let what = if json {
-            "the same scenarios as JSON"
-        } else {
-            "the corpus files as written (TOML)"
-        };
-        match end_to_end(root, &cargo, json) {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    for (json, jobs) in [(false, 1), (false, cores), (true, 1), (true, cores)] {
+        let what = format!(
+            "{}, {}",
+            if json {
+                "the same scenarios as JSON"
+            } else {
+                "the corpus files as written (TOML)"
+            },
+            if jobs == 1 {
+                "one thread (--jobs=1)".to_string()
+            } else {
+                format!("{jobs} threads (the default here)")
+            }
+        );
+        match end_to_end(root, &cargo, json, jobs) {
             Ok((files, fetches, secs)) => {
                 let us = secs * 1e6 / fetches as f64;
                 println!(
@@ -646,8 +655,14 @@ fn criterion_median_ns(criterion: &Path, id: &str) -> Option<f64> {
 
 /// Copy the corpus into `E2E_FILES` files (as written, or each scenario
 /// written as JSON when `json`), build the release CLI, run
-/// `fetchsim simulate DIR` once (best of three runs): (files, fetches, seconds).
-fn end_to_end(root: &Path, cargo: &str, json: bool) -> Result<(usize, usize, f64), String> {
+/// `fetchsim simulate --jobs=JOBS DIR` once (best of three runs): (files,
+/// fetches, seconds).
+fn end_to_end(
+    root: &Path,
+    cargo: &str,
+    json: bool,
+    jobs: usize,
+) -> Result<(usize, usize, f64), String> {
     let corpus = collect_files(&root.join("spec-cases")).map_err(|e| e.to_string())?;
     let mut sources = Vec::new();
     for p in &corpus {
@@ -698,6 +713,7 @@ fn end_to_end(root: &Path, cargo: &str, json: bool) -> Result<(usize, usize, f64
         let start = std::time::Instant::now();
         let status = std::process::Command::new(&bin)
             .arg("simulate")
+            .arg(format!("--jobs={jobs}"))
             .arg(&dir)
             .stdout(std::process::Stdio::null())
             .status()

@@ -54,7 +54,10 @@ fn threads_print_what_one_thread_prints() {
         args.push(dir);
         let (code, out, err) = simulate(&args);
         assert_eq!(code, 0, "{jobs:?}: {err}");
-        assert!(out == out1, "{jobs:?}: the output differs from one thread's");
+        assert!(
+            out == out1,
+            "{jobs:?}: the output differs from one thread's"
+        );
     }
 }
 
@@ -73,7 +76,11 @@ fn a_malformed_file_stops_the_run_where_one_thread_stops() {
 
 #[test]
 fn a_bad_number_of_jobs_is_a_usage_error() {
-    for args in [&["--jobs", "0", "x"][..], &["--jobs=many", "x"], &["--jobs"]] {
+    for args in [
+        &["--jobs", "0", "x"][..],
+        &["--jobs=many", "x"],
+        &["--jobs"],
+    ] {
         let (code, out, err) = simulate(args);
         assert_eq!(code, 2, "{args:?}");
         assert!(out.is_empty());
