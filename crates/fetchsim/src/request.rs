@@ -265,14 +265,14 @@ pub(crate) fn step(
     step: &'static str,
     anchor: &'static str,
     result: StepResult,
-    detail: String,
+    detail: impl Into<crate::sentence::Sentence>,
 ) -> Step {
     Step {
         step,
         spec: anchor,
         request: None,
         result,
-        detail,
+        detail: crate::trace::Detail(detail.into()),
     }
 }
 
@@ -448,7 +448,7 @@ pub(crate) fn construct(
             "request-constructor",
             ctor,
             StepResult::Info,
-            "A ReadableStream body sets the use-CORS-preflight flag.".into(),
+            "A ReadableStream body sets the use-CORS-preflight flag.",
         ));
     }
 
@@ -541,7 +541,7 @@ fn headers_append(
     if no_cors && list.contains(b"range") {
         list.delete(b"range");
         steps.push(step("headers-validate", spec!("#concept-headers-remove-privileged-no-cors-request-headers"), StepResult::Info,
-            "`Range` is a privileged no-CORS request-header; the `request-no-cors` guard removes it.".into()));
+            "`Range` is a privileged no-CORS request-header; the `request-no-cors` guard removes it."));
     }
     Ok(())
 }
