@@ -25,8 +25,9 @@ use fetchsim_headers::{self as headers, access_control, isomorphic_decode, Heade
 use fetchsim_modes::{
     coep_allows_credentials, corp_internal_check, include_credentials, is_blocked_due_to_bad_port,
     is_http_scheme, is_potentially_trustworthy_url, main_fetch_branch, origin_header_value,
-    sec_fetch_site, url_includes_credentials, CredentialsMode, EmbedderPolicy, MainFetchBranch,
-    MainFetchInput, Origin, OriginHeaderInput, RedirectMode, RequestMode, ResponseTainting,
+    sec_fetch_site_append, url_includes_credentials, CredentialsMode, EmbedderPolicy,
+    MainFetchBranch, MainFetchInput, Origin, OriginHeaderInput, RedirectMode, RequestMode,
+    ResponseTainting,
 };
 use std::fmt::{self, Write as _};
 use std::sync::Arc;
@@ -187,7 +188,11 @@ enum State {
 /// One `fetch()` from a document, as a state machine.
 #[derive(Debug)]
 pub struct Fetch {
-    client: Client,
+    /// The client's embedder policy (the rest of the client that a fetch
+    /// needs is its origin, which the request holds).
+    embedder_policy: EmbedderPolicy,
+    /// The client's top-level site (for the partition key).
+    top_level_site: Option<String>,
     config: FetchConfig,
     /// Shared, so that processing a response can hold it while recording
     /// steps (no copy); changed through `Arc::make_mut`.
@@ -219,6 +224,10 @@ pub struct Fetch {
     /// The request's current URL serialized, shared by the steps about the
     /// current hop (set by the constructor and each redirect).
     url_text: Option<UrlText>,
+    /// `Sec-Fetch-Site` for the first `sec_fetch_site.1` URLs of the
+    /// request's URL list (which only grows), so that each hop compares
+    /// only the URLs added since.
+    sec_fetch_site: (&'static str, usize),
 }
 
 /// The response with each empty header value left out when another header
@@ -294,7 +303,8 @@ impl Fetch {
         let mut steps = Vec::new();
         let built = request::construct(client, init, &mut steps);
         let mut fetch = Fetch {
-            client: client.clone(),
+            embedder_policy: client.embedder_policy,
+            top_level_site: client.top_level_site.clone(),
             config: config.clone(),
             request: None,
             state: State::MainFetch,
@@ -311,6 +321,7 @@ impl Fetch {
             preflight_unsafe_names: None,
             origin_serialized: Arc::from(client.origin.serialize().as_str()),
             url_text: None,
+            sec_fetch_site: ("same-origin", 0),
         };
         match built {
             Ok(req) => {
@@ -576,7 +587,7 @@ impl Fetch {
     fn cache_key_parts(&self) -> (String, Str, UrlText, bool) {
         let req = self.req();
         (
-            self.client.partition_key(),
+            request::partition_key(&req.origin, self.top_level_site.as_deref()),
             self.preflight_origin(),
             self.url_text(),
             req.credentials == CredentialsMode::Include,
@@ -1095,7 +1106,7 @@ impl Fetch {
         if creds
             && !coep_allows_credentials(
                 req.mode,
-                self.client.embedder_policy,
+                self.embedder_policy,
                 &req.origin,
                 req.current_url(),
                 req.redirect_taint(),
@@ -1138,22 +1149,26 @@ impl Fetch {
     /// [Append the Fetch metadata headers](https://w3c.github.io/webappsec-fetch-metadata/#abstract-opdef-append-the-fetch-metadata-headers-for-a-request)
     /// (`Sec-Fetch-Dest`, `-Mode`, `-Site`), when the request's URL is
     /// potentially trustworthy.
-    fn append_fetch_metadata(&self, list: &mut HeaderList, mode: RequestMode) {
-        let req = self.req();
+    fn append_fetch_metadata(&mut self, list: &mut HeaderList, mode: RequestMode) {
+        let req = Arc::clone(
+            self.request
+                .as_ref()
+                .expect("main fetch runs only after the constructor succeeded"),
+        );
         if !is_potentially_trustworthy_url(&req.url_list[0]) {
             return;
         }
+        let (mut site, seen) = self.sec_fetch_site;
+        for url in &req.url_list[seen..] {
+            site = sec_fetch_site_append(&req.origin, site, url);
+        }
+        self.sec_fetch_site = (site, req.url_list.len());
         list.set(b"Sec-Fetch-Dest".to_vec(), b"empty".to_vec());
         list.set(
             b"Sec-Fetch-Mode".to_vec(),
             mode.as_str().as_bytes().to_vec(),
         );
-        list.set(
-            b"Sec-Fetch-Site".to_vec(),
-            sec_fetch_site(&req.origin, &req.url_list)
-                .as_bytes()
-                .to_vec(),
-        );
+        list.set(b"Sec-Fetch-Site".to_vec(), site.as_bytes().to_vec());
     }
 
     /// Scheme fetch of a `data:` URL: a basic 200 response with its MIME type.
@@ -1626,7 +1641,7 @@ impl Fetch {
         }
         if req.tainting == ResponseTainting::Opaque {
             let corp = res.headers.get(b"cross-origin-resource-policy");
-            let policy = self.client.embedder_policy;
+            let policy = self.embedder_policy;
             let allowed = |p: EmbedderPolicy| {
                 corp_internal_check(
                     &req.origin,

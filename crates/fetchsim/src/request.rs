@@ -45,11 +45,16 @@ impl Client {
     /// of the client's fetches: its top-level site (an opaque origin is a
     /// site of its own, distinct from every other).
     pub fn partition_key(&self) -> String {
-        match &self.top_level_site {
-            Some(site) => site.clone(),
-            None if self.origin.is_opaque() => format!("{:?}", self.origin.as_url_origin()),
-            None => self.origin.site(),
-        }
+        partition_key(&self.origin, self.top_level_site.as_deref())
+    }
+}
+
+/// [`Client::partition_key`] from the client's origin and top-level site.
+pub(crate) fn partition_key(origin: &Origin, top_level_site: Option<&str>) -> String {
+    match top_level_site {
+        Some(site) => site.to_string(),
+        None if origin.is_opaque() => format!("{:?}", origin.as_url_origin()),
+        None => origin.site(),
     }
 }
 
