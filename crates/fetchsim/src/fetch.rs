@@ -300,6 +300,7 @@ impl Fetch {
     /// Start a fetch: runs the `Request` constructor (its `TypeError`s end
     /// the fetch before anything is sent) and `fetch()`'s own steps.
     pub fn new(client: &Client, init: &RequestInit, config: &FetchConfig) -> Fetch {
+        // A simple fetch records five or six steps: no regrowing.
         let mut steps = Vec::new();
         let built = request::construct(client, init, &mut steps);
         let mut fetch = Fetch {
@@ -1027,22 +1028,22 @@ impl Fetch {
         let method = req.method.clone();
         let method_shown = sentence::method(&method);
         let mut list = HeaderList::new();
-        list.append(b"Accept".to_vec(), b"*/*".to_vec());
-        list.append(b"Access-Control-Request-Method".to_vec(), method.clone());
+        list.append_static(b"Accept", &b"*/*"[..]);
+        list.append_static(b"Access-Control-Request-Method", method.clone());
         if !unsafe_names.is_empty() {
-            list.append(
-                b"Access-Control-Request-Headers".to_vec(),
+            list.append_static(
+                b"Access-Control-Request-Headers",
                 unsafe_names.join(&b","[..]),
             );
         }
         // HTTP-network-or-cache fetch appends `Origin` (tainting is cors),
         // then the Fetch Metadata headers (mode `cors`).
-        list.append(b"Origin".to_vec(), serialized.as_bytes().to_vec());
+        list.append_static(b"Origin", serialized.as_bytes().to_vec());
         self.append_fetch_metadata(&mut list, RequestMode::Cors);
         if self.config.rules().sec_fetch_mode_on_every_preflight
             && !list.contains(b"sec-fetch-mode")
         {
-            list.append(b"Sec-Fetch-Mode".to_vec(), b"cors".to_vec());
+            list.append_static(b"Sec-Fetch-Mode", &b"cors"[..]);
         }
         let ex = self.new_exchange(RequestKind::Preflight, b"OPTIONS", list, false);
         self.step(
@@ -1091,8 +1092,17 @@ impl Fetch {
             }
             v => v,
         };
-        if let Some(v) = &origin_value {
-            list.append(b"Origin".to_vec(), v.clone().into_bytes());
+        let origin_shown = origin_value
+            .as_deref()
+            .map(|v| Str::of(v, &self.origin_serialized));
+        // The value goes into the list; a copy only for profiles that keep it.
+        let kept_origin = if rules.origin_kept_across_redirects {
+            origin_value.clone()
+        } else {
+            None
+        };
+        if let Some(v) = origin_value {
+            list.append_static(b"Origin", v.into_bytes());
         }
         let mode = req.mode;
         let mut creds = match self.first_credentials {
@@ -1117,7 +1127,7 @@ impl Fetch {
                 "The document's Cross-Origin-Embedder-Policy is `credentialless`: a no-cors request to another origin goes without credentials.");
         }
         if rules.origin_kept_across_redirects {
-            self.last_origin.clone_from(&origin_value);
+            self.last_origin = kept_origin;
         }
         self.first_credentials.get_or_insert(creds);
         self.append_fetch_metadata(&mut list, mode);
@@ -1125,9 +1135,6 @@ impl Fetch {
         let (credentials_mode, tainting) = (req.credentials, req.tainting);
         let method = req.method.clone();
         let method_shown = sentence::method(&method);
-        let origin_shown = origin_value
-            .as_deref()
-            .map(|v| Str::of(v, &self.origin_serialized));
         let ex = self.new_exchange(RequestKind::Main, &method, list, creds);
         self.step(
             "http-network-or-cache-fetch",
@@ -1163,12 +1170,9 @@ impl Fetch {
             site = sec_fetch_site_append(&req.origin, site, url);
         }
         self.sec_fetch_site = (site, req.url_list.len());
-        list.set(b"Sec-Fetch-Dest".to_vec(), b"empty".to_vec());
-        list.set(
-            b"Sec-Fetch-Mode".to_vec(),
-            mode.as_str().as_bytes().to_vec(),
-        );
-        list.set(b"Sec-Fetch-Site".to_vec(), site.as_bytes().to_vec());
+        list.set_static(b"Sec-Fetch-Dest", b"empty");
+        list.set_static(b"Sec-Fetch-Mode", mode.as_str().as_bytes());
+        list.set_static(b"Sec-Fetch-Site", site.as_bytes());
     }
 
     /// Scheme fetch of a `data:` URL: a basic 200 response with its MIME type.
