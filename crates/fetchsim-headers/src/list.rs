@@ -63,6 +63,13 @@ impl HeaderList {
         Self::default()
     }
 
+    /// A new, empty header list with room for `n` headers.
+    pub fn with_capacity(n: usize) -> Self {
+        HeaderList {
+            entries: Vec::with_capacity(n),
+        }
+    }
+
     /// Number of [headers](https://fetch.spec.whatwg.org/#concept-header) (entries, not
     /// distinct names) in this [header list](https://fetch.spec.whatwg.org/#concept-header-list).
     pub fn len(&self) -> usize {
@@ -112,6 +119,12 @@ impl HeaderList {
     pub fn append_raw(&mut self, name: impl Into<Vec<u8>>, value: impl Into<Vec<u8>>) {
         self.entries
             .push((Cow::Owned(name.into()), Cow::Owned(value.into())));
+    }
+
+    /// [`append_raw`](Self::append_raw) of a name and value either owned or
+    /// static (see [`static_header_name`]), stored without a copy.
+    pub fn append_raw_cow(&mut self, name: Cow<'static, [u8]>, value: Cow<'static, [u8]>) {
+        self.entries.push((name, value));
     }
 
     /// Whether this list [contains](https://fetch.spec.whatwg.org/#header-list-contains) a
@@ -276,6 +289,36 @@ impl HeaderList {
             .map(|(n, v)| (n.as_str().as_bytes().to_vec(), v.as_bytes().to_vec()))
             .collect()
     }
+}
+
+/// `name` as static data when it is one of the lowercase header names a
+/// fetch reads or commonly receives (the `Access-Control-*` response
+/// headers, the CORS-safelisted response-header names, `Vary`, `Location`,
+/// …), so that a list taken from the wire can hold it without a copy.
+pub fn static_header_name(name: &[u8]) -> Option<&'static [u8]> {
+    const NAMES: [&[u8]; 20] = [
+        b"access-control-allow-origin",
+        b"access-control-allow-credentials",
+        b"access-control-allow-methods",
+        b"access-control-allow-headers",
+        b"access-control-max-age",
+        b"access-control-expose-headers",
+        b"content-type",
+        b"content-length",
+        b"content-language",
+        b"cache-control",
+        b"expires",
+        b"last-modified",
+        b"pragma",
+        b"vary",
+        b"location",
+        b"cross-origin-resource-policy",
+        b"date",
+        b"etag",
+        b"server",
+        b"set-cookie",
+    ];
+    NAMES.iter().copied().find(|n| *n == name)
 }
 
 impl<N: Into<Vec<u8>>, V: Into<Vec<u8>>> FromIterator<(N, V)> for HeaderList {

@@ -29,6 +29,7 @@ use fetchsim_modes::{
     MainFetchBranch, MainFetchInput, Origin, OriginHeaderInput, RedirectMode, RequestMode,
     ResponseTainting,
 };
+use std::borrow::Cow;
 use std::fmt::{self, Write as _};
 use std::sync::Arc;
 use url::Url;
@@ -409,13 +410,19 @@ impl Fetch {
         id: ExchangeId,
         response: &http::Response<()>,
     ) -> Result<(), Misuse> {
+        let map = response.headers();
+        let mut headers = HeaderList::with_capacity(map.len());
+        for (n, v) in map {
+            let name = n.as_str().as_bytes();
+            let name = match headers::list::static_header_name(name) {
+                Some(known) => Cow::Borrowed(known),
+                None => Cow::Owned(name.to_vec()),
+            };
+            headers.append_raw_cow(name, Cow::Owned(trim_ows(v.as_bytes()).to_vec()));
+        }
         let received = Received {
             status: response.status().as_u16(),
-            headers: response
-                .headers()
-                .iter()
-                .map(|(n, v)| (n.as_str().as_bytes(), trim_ows(v.as_bytes())))
-                .collect(),
+            headers,
         };
         self.receive(id, Ok(received))
     }
@@ -2012,17 +2019,21 @@ fn readable_names(headers: &[(String, String)]) -> Vec<Str> {
 /// copying them into a list of their own first.
 fn sorted_and_combined(list: &HeaderList, keep: impl Fn(&[u8]) -> bool) -> Vec<(String, String)> {
     let kept: Vec<(&[u8], &[u8])> = list.iter().filter(|(n, _)| keep(n)).collect();
-    let names = headers::request::convert_header_names_to_a_sorted_lowercase_set(
-        kept.iter().map(|(n, _)| *n),
-    );
+    // The sorted lowercase set of the names, decoded as it is built:
+    // decoding keeps the byte order (each byte becomes the code point of its
+    // value, and `String`s compare by code point) and keeps distinct names
+    // distinct, so sorting and deduplicating the decoded names gives the
+    // decoded set, without a byte copy of each name first.
+    let mut names: Vec<String> = kept.iter().map(|(n, _)| lower(n)).collect();
+    names.sort_unstable();
+    names.dedup();
     let mut out = Vec::with_capacity(names.len());
-    for name in names {
+    for shown in names {
         let mut values = kept
             .iter()
-            .filter(|(n, _)| n.eq_ignore_ascii_case(&name))
+            .filter(|(n, _)| decodes_to_lowercase(n, &shown))
             .map(|(_, v)| *v);
-        let shown = isomorphic_decode(&name);
-        if name == b"set-cookie" {
+        if shown == "set-cookie" {
             for value in values {
                 out.push((shown.clone(), isomorphic_decode(value)));
             }
@@ -2035,6 +2046,17 @@ fn sorted_and_combined(list: &HeaderList, keep: impl Fn(&[u8]) -> bool) -> Vec<(
         }
     }
     out
+}
+
+/// Whether the name `n`, lowercased and isomorphic decoded, is `lowercase`.
+fn decodes_to_lowercase(n: &[u8], lowercase: &str) -> bool {
+    if lowercase.is_ascii() {
+        return n.eq_ignore_ascii_case(lowercase.as_bytes());
+    }
+    let mut chars = lowercase.chars();
+    n.iter()
+        .all(|&b| chars.next() == Some(char::from(b.to_ascii_lowercase())))
+        && chars.next().is_none()
 }
 
 /// The max-age a preflight response gives under `rules` (step 7 of the

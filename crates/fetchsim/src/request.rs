@@ -373,8 +373,8 @@ pub(crate) fn construct(
             ),
         ));
     }
-    let method = headers::method::normalize_method(&method_bytes);
-    if method != method_bytes {
+    let mut method = method_bytes;
+    if headers::method::normalize_method_in_place(&mut method) {
         steps.push(step(
             "request-constructor",
             spec!("#concept-method-normalize"),
