@@ -1568,6 +1568,7 @@ impl Fetch {
             cache.clear(&k);
         }
         let restart = rules.cache_store != CacheStore::Spec;
+        cache.reserve(methods.len() + header_names.len());
         let keep = |item: &Vec<u8>| rules.cache_star_from_credentialed || !include || item != b"*";
         let tainted_ok = rules.cache_tainted || !req.is_redirect_tainted();
         for m in methods.iter().filter(|m| keep(m) && tainted_ok) {
