@@ -142,7 +142,37 @@ impl Origin {
     /// The [ASCII serialization](https://html.spec.whatwg.org/multipage/browsers.html#ascii-serialisation-of-an-origin):
     /// `scheme://host[:port]` in lower case without a default port, or `null`.
     pub fn serialize(&self) -> String {
-        self.0.ascii_serialization()
+        // What `url::Origin::ascii_serialization` gives, written into one
+        // `String` of the right size instead of through `format!`.
+        match &self.0 {
+            url::Origin::Tuple(scheme, host, port) => {
+                let default = match scheme.as_str() {
+                    "http" | "ws" => Some(80),
+                    "https" | "wss" => Some(443),
+                    "ftp" => Some(21),
+                    _ => None,
+                };
+                let host_len = match host {
+                    url::Host::Domain(d) => d.len(),
+                    _ => 41, // the longest IPv6 address, bracketed
+                };
+                // scheme, "://", host, ":" and up to five digits
+                let mut out = String::with_capacity(scheme.len() + 3 + host_len + 6);
+                out.push_str(scheme);
+                out.push_str("://");
+                match host {
+                    url::Host::Domain(d) => out.push_str(d),
+                    other => {
+                        let _ = fmt::Write::write_fmt(&mut out, format_args!("{other}"));
+                    }
+                }
+                if default != Some(*port) {
+                    let _ = fmt::Write::write_fmt(&mut out, format_args!(":{port}"));
+                }
+                out
+            }
+            url::Origin::Opaque(_) => "null".to_owned(),
+        }
     }
 
     /// The host's [registrable domain](https://url.spec.whatwg.org/#host-registrable-domain)

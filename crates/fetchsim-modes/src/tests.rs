@@ -480,3 +480,30 @@ fn url_comparisons_agree_with_built_origins() {
         }
     }
 }
+
+/// `Origin::serialize` writes what `url::Origin::ascii_serialization` does.
+#[test]
+fn serialize_is_the_ascii_serialization() {
+    for s in [
+        "https://app.example.test/",
+        "https://app.example.test:443/",
+        "https://app.example.test:8443/",
+        "http://app.example.test:80/",
+        "http://app.example.test:443/",
+        "ws://a.test:80/",
+        "wss://a.test:444/",
+        "ftp://a.test:21/",
+        "ftp://a.test:2121/",
+        "https://127.0.0.1:8080/",
+        "http://[::1]/",
+        "https://[2001:db8::1]:8443/",
+        "https://xn--nxasmq6b.test/",
+        "blob:https://app.example.test/uuid",
+        "data:text/plain,x",
+    ] {
+        let u = url(s);
+        let o = Origin::of_url(&u);
+        assert_eq!(o.serialize(), u.origin().ascii_serialization(), "{s}");
+    }
+    assert_eq!(Origin::new_opaque().serialize(), "null");
+}

@@ -758,8 +758,11 @@ impl Fetch {
     /// [Main fetch](https://fetch.spec.whatwg.org/#concept-main-fetch) for
     /// the request's current URL.
     fn main_fetch(&mut self, now: Timestamp, cache: &mut PreflightCache) {
-        let url = self.req().current_url().clone();
-        if is_blocked_due_to_bad_port(&url) {
+        // A handle on the request (not a copy of its URL); let go of before
+        // the tainting is set, or `Arc::make_mut` would copy the request.
+        let shared = self.req_shared();
+        let url = shared.current_url();
+        if is_blocked_due_to_bad_port(url) {
             let port = url.port().unwrap_or_default();
             return self.fail(
                 cache,
@@ -771,15 +774,15 @@ impl Fetch {
                 .fix("serve the resource on another port (e.g. 443, 80, 8080)"),
             );
         }
-        let req = self.req();
-        let same_origin = req.origin.is_same_origin_with_url(&url);
+        let req = &*shared;
+        let same_origin = req.origin.is_same_origin_with_url(url);
         let unsafe_names = headers::request::cors_unsafe_request_header_names_with(
             &req.headers,
             &self.config.rules().safelist,
         );
         let safelisted_method = headers::method::is_cors_safelisted_method(&req.method);
         let branch = main_fetch_branch(&MainFetchInput {
-            current_url: &url,
+            current_url: url,
             origin: &req.origin,
             same_origin,
             tainting: req.tainting,
@@ -825,7 +828,10 @@ impl Fetch {
             _ => {}
         }
         let tainting = branch.tainting().unwrap_or(ResponseTainting::Basic);
+        drop(shared);
         self.req_mut().tainting = tainting;
+        let shared = self.req_shared();
+        let url = shared.current_url();
         let url_text = self.url_text();
         let headers::request::UnsafeNames {
             names: unsafe_names,
@@ -886,7 +892,7 @@ impl Fetch {
         match branch {
             MainFetchBranch::Basic | MainFetchBranch::NoCors => {
                 if url.scheme() == "data" {
-                    return self.data_url_fetch(cache, &url);
+                    return self.data_url_fetch(cache, url);
                 }
                 if url.scheme() == "about" && url.path() == "blank" {
                     return self.about_blank_fetch(cache);
@@ -1736,9 +1742,14 @@ impl Fetch {
                     }
                 }
                 RedirectMode::Follow => {
+                    // The redirect changes the request: let go of this
+                    // handle first, or `Arc::make_mut` would copy it.
+                    drop(req);
                     if self.http_redirect_fetch(cache, &ex, &res) {
                         return;
                     }
+                    let req = self.req_shared();
+                    return self.finish_http(&req, &ex, res);
                 }
             }
         }
@@ -1891,6 +1902,8 @@ impl Fetch {
             return true;
         }
         let keep_headers = self.config.rules().redirect_keeps_request_headers;
+        // The only handle left is the fetch's: no copy of the request.
+        drop(req);
         let r = self.req_mut();
         r.redirect_count += 1;
         let mut changes = RedirectChanges::default();
