@@ -302,7 +302,10 @@ impl Fetch {
     /// the fetch before anything is sent) and `fetch()`'s own steps.
     pub fn new(client: &Client, init: &RequestInit, config: &FetchConfig) -> Fetch {
         // A simple fetch records five or six steps: no regrowing.
-        let mut steps = Vec::new();
+        // Room for the steps of a simple fetch (five or six), in less than
+        // 1 KiB: glibc serves larger requests from its large bins after
+        // consolidating the fast ones, which costs more than a regrowth.
+        let mut steps = Vec::with_capacity(1008 / std::mem::size_of::<Step>().max(1));
         let built = request::construct(client, init, &mut steps);
         let mut fetch = Fetch {
             embedder_policy: client.embedder_policy,
