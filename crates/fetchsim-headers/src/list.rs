@@ -63,6 +63,11 @@ impl HeaderList {
         Self::default()
     }
 
+    /// Make room for `additional` more headers.
+    pub fn reserve(&mut self, additional: usize) {
+        self.entries.reserve(additional);
+    }
+
     /// A new, empty header list with room for `n` headers.
     pub fn with_capacity(n: usize) -> Self {
         HeaderList {

@@ -1043,7 +1043,8 @@ impl Fetch {
         let req = self.req();
         let method = req.method.clone();
         let method_shown = sentence::method(&method);
-        let mut list = HeaderList::new();
+        // Accept, Access-Control-Request-*, Origin, Sec-Fetch-*.
+        let mut list = HeaderList::with_capacity(7);
         list.append_static(b"Accept", &b"*/*"[..]);
         list.append_static(b"Access-Control-Request-Method", method.clone());
         if !unsafe_names.is_empty() {
@@ -1082,6 +1083,8 @@ impl Fetch {
     fn send_main(&mut self) {
         let req = self.req();
         let mut list = req.headers.clone();
+        // `Origin` and the three `Sec-Fetch-*` headers.
+        list.reserve(4);
         let serialized = self.serialized_origin(req);
         let origin_value = origin_header_value(&OriginHeaderInput {
             serialized_origin: &serialized,
