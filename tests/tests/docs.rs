@@ -96,7 +96,7 @@ fn warning_examples(corpus: &[(String, Vec<Trace>)]) -> BTreeMap<String, (usize,
         for w in traces.iter().flat_map(|t| &t.warnings) {
             let entry = out
                 .entry(w.kind.to_string())
-                .or_insert_with(|| (0, rel.clone(), w.message.clone()));
+                .or_insert_with(|| (0, rel.clone(), w.message.to_string()));
             entry.0 += 1;
         }
     }

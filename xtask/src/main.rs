@@ -477,6 +477,13 @@ const BENCH_CASES: &[(&str, &str, Option<f64>)] = &[
         "simple GET via Browser + Routes",
         None,
     ),
+    ("floor/url_parse", "floor: parse the GET's URL", None),
+    ("floor/http_request", "floor: build its http::Request", None),
+    (
+        "floor/simple_get_io",
+        "floor: both, read the response's ACAO",
+        None,
+    ),
     ("corpus/run", "whole corpus (parsed once)", None),
     ("corpus/simulate_json", "corpus + trace JSON", None),
     ("corpus/parse", "scenario parsing (per file)", None),

@@ -47,7 +47,17 @@ pub fn isomorphic_decode(bytes: &[u8]) -> String {
 /// each code point below U+0100 becomes one byte. Returns `None` when a code point is above U+00FF,
 /// which is where WebIDL's `ByteString` conversion throws a `TypeError`.
 pub fn isomorphic_encode(s: &str) -> Option<Vec<u8>> {
-    s.chars().map(|c| u8::try_from(u32::from(c)).ok()).collect()
+    // ASCII (nearly every name and value) is its own encoding: one copy,
+    // instead of growing a vector byte by byte (collecting into an
+    // `Option` cannot reserve).
+    if s.is_ascii() {
+        return Some(s.as_bytes().to_vec());
+    }
+    let mut out = Vec::with_capacity(s.len());
+    for c in s.chars() {
+        out.push(u8::try_from(u32::from(c)).ok()?);
+    }
+    Some(out)
 }
 
 /// Whether `b` is an RFC 9110 [`tchar`](https://www.rfc-editor.org/rfc/rfc9110#name-tokens):

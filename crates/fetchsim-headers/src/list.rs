@@ -18,21 +18,26 @@ use std::borrow::Cow;
 /// a simulator can represent whatever a test case feeds it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct HeaderList {
-    entries: Vec<(Vec<u8>, Vec<u8>)>,
+    /// Names and values the browser itself adds (`Origin`, `Sec-Fetch-*`,
+    /// …) are borrowed from static data, not copied.
+    entries: Vec<(Bytes, Bytes)>,
 }
+
+/// A name or value of a [`HeaderList`]: owned, or static.
+type Bytes = Cow<'static, [u8]>;
 
 /// Iterator over the entries of a [`HeaderList`], in order, as `(name, value)`
 /// ([header list](https://fetch.spec.whatwg.org/#concept-header-list) iteration).
 #[derive(Clone, Debug)]
 pub struct Iter<'a> {
-    inner: std::slice::Iter<'a, (Vec<u8>, Vec<u8>)>,
+    inner: std::slice::Iter<'a, (Bytes, Bytes)>,
 }
 
 impl<'a> Iterator for Iter<'a> {
     type Item = (&'a [u8], &'a [u8]);
 
     fn next(&mut self) -> Option<Self::Item> {
-        self.inner.next().map(|(n, v)| (n.as_slice(), v.as_slice()))
+        self.inner.next().map(|(n, v)| (&**n, &**v))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -42,9 +47,7 @@ impl<'a> Iterator for Iter<'a> {
 
 impl DoubleEndedIterator for Iter<'_> {
     fn next_back(&mut self) -> Option<Self::Item> {
-        self.inner
-            .next_back()
-            .map(|(n, v)| (n.as_slice(), v.as_slice()))
+        self.inner.next_back().map(|(n, v)| (&**n, &**v))
     }
 }
 
@@ -58,6 +61,18 @@ impl HeaderList {
     /// A new, empty [header list](https://fetch.spec.whatwg.org/#concept-header-list) (« »).
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Make room for `additional` more headers.
+    pub fn reserve(&mut self, additional: usize) {
+        self.entries.reserve(additional);
+    }
+
+    /// A new, empty header list with room for `n` headers.
+    pub fn with_capacity(n: usize) -> Self {
+        HeaderList {
+            entries: Vec::with_capacity(n),
+        }
     }
 
     /// Number of [headers](https://fetch.spec.whatwg.org/#concept-header) (entries, not
@@ -86,11 +101,20 @@ impl HeaderList {
     /// entry reuses the casing of the first such header's name. Use
     /// [`append_raw`](Self::append_raw) to keep the given casing.
     pub fn append(&mut self, name: impl Into<Vec<u8>>, value: impl Into<Vec<u8>>) {
-        let mut name = name.into();
+        self.append_bytes(Cow::Owned(name.into()), Cow::Owned(value.into()));
+    }
+
+    /// [`append`](Self::append) with a name known in advance (and a value
+    /// given either way), stored without a copy when static.
+    pub fn append_static(&mut self, name: &'static [u8], value: impl Into<Cow<'static, [u8]>>) {
+        self.append_bytes(Cow::Borrowed(name), value.into());
+    }
+
+    fn append_bytes(&mut self, mut name: Bytes, value: Bytes) {
         if let Some((existing, _)) = self.entries.iter().find(|(n, _)| name_eq(n, &name)) {
             name.clone_from(existing);
         }
-        self.entries.push((name, value.into()));
+        self.entries.push((name, value));
     }
 
     /// [List append](https://infra.spec.whatwg.org/#list-append) of (name, value) exactly as
@@ -98,7 +122,14 @@ impl HeaderList {
     /// [append](https://fetch.spec.whatwg.org/#concept-header-list-append). Meant for header
     /// lists taken verbatim from a network message.
     pub fn append_raw(&mut self, name: impl Into<Vec<u8>>, value: impl Into<Vec<u8>>) {
-        self.entries.push((name.into(), value.into()));
+        self.entries
+            .push((Cow::Owned(name.into()), Cow::Owned(value.into())));
+    }
+
+    /// [`append_raw`](Self::append_raw) of a name and value either owned or
+    /// static (see [`static_header_name`]), stored without a copy.
+    pub fn append_raw_cow(&mut self, name: Cow<'static, [u8]>, value: Cow<'static, [u8]>) {
+        self.entries.push((name, value));
     }
 
     /// Whether this list [contains](https://fetch.spec.whatwg.org/#header-list-contains) a
@@ -122,7 +153,7 @@ impl HeaderList {
             .entries
             .iter()
             .filter(|(n, _)| name_eq(n, name))
-            .map(|(_, v)| v.as_slice());
+            .map(|(_, v)| &**v);
         let first = matches.next()?;
         let Some(second) = matches.next() else {
             return Some(Cow::Borrowed(first));
@@ -143,7 +174,7 @@ impl HeaderList {
         self.entries
             .iter()
             .filter(move |(n, _)| name_eq(n, name))
-            .map(|(_, v)| v.as_slice())
+            .map(|(_, v)| &**v)
     }
 
     /// How many headers have a name that is a byte-case-insensitive match for `name` (used by
@@ -166,8 +197,16 @@ impl HeaderList {
     /// contains `name`, set the value of the first such header (which keeps its position and
     /// its name's casing) and remove the others; otherwise append.
     pub fn set(&mut self, name: impl Into<Vec<u8>>, value: impl Into<Vec<u8>>) {
-        let name = name.into();
-        let value = value.into();
+        self.set_bytes(Cow::Owned(name.into()), Cow::Owned(value.into()));
+    }
+
+    /// [`set`](Self::set) with a name and value known in advance, stored
+    /// without a copy.
+    pub fn set_static(&mut self, name: &'static [u8], value: &'static [u8]) {
+        self.set_bytes(Cow::Borrowed(name), Cow::Borrowed(value));
+    }
+
+    fn set_bytes(&mut self, name: Bytes, value: Bytes) {
         match self.entries.iter().position(|(n, _)| name_eq(n, &name)) {
             Some(first) => {
                 self.entries[first].1 = value;
@@ -190,10 +229,11 @@ impl HeaderList {
         let value = value.into();
         match self.entries.iter_mut().find(|(n, _)| name_eq(n, &name)) {
             Some((_, existing)) => {
+                let existing = existing.to_mut();
                 existing.extend_from_slice(b", ");
                 existing.extend_from_slice(&value);
             }
-            None => self.entries.push((name, value)),
+            None => self.entries.push((Cow::Owned(name), Cow::Owned(value))),
         }
     }
 
@@ -211,7 +251,7 @@ impl HeaderList {
     /// entry of their own, in order.
     pub fn sort_and_combine(&self) -> Vec<(Vec<u8>, Vec<u8>)> {
         let names = crate::request::convert_header_names_to_a_sorted_lowercase_set(
-            self.entries.iter().map(|(n, _)| n.as_slice()),
+            self.entries.iter().map(|(n, _)| &**n),
         );
         let mut headers = Vec::with_capacity(names.len());
         for name in names {
@@ -254,6 +294,36 @@ impl HeaderList {
             .map(|(n, v)| (n.as_str().as_bytes().to_vec(), v.as_bytes().to_vec()))
             .collect()
     }
+}
+
+/// `name` as static data when it is one of the lowercase header names a
+/// fetch reads or commonly receives (the `Access-Control-*` response
+/// headers, the CORS-safelisted response-header names, `Vary`, `Location`,
+/// …), so that a list taken from the wire can hold it without a copy.
+pub fn static_header_name(name: &[u8]) -> Option<&'static [u8]> {
+    const NAMES: [&[u8]; 20] = [
+        b"access-control-allow-origin",
+        b"access-control-allow-credentials",
+        b"access-control-allow-methods",
+        b"access-control-allow-headers",
+        b"access-control-max-age",
+        b"access-control-expose-headers",
+        b"content-type",
+        b"content-length",
+        b"content-language",
+        b"cache-control",
+        b"expires",
+        b"last-modified",
+        b"pragma",
+        b"vary",
+        b"location",
+        b"cross-origin-resource-policy",
+        b"date",
+        b"etag",
+        b"server",
+        b"set-cookie",
+    ];
+    NAMES.iter().copied().find(|n| *n == name)
 }
 
 impl<N: Into<Vec<u8>>, V: Into<Vec<u8>>> FromIterator<(N, V)> for HeaderList {

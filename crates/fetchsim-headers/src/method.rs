@@ -27,12 +27,21 @@ pub fn is_forbidden_method(method: &[u8]) -> bool {
 /// byte-case-insensitive match for `DELETE`, `GET`, `HEAD`, `OPTIONS`, `POST` or `PUT`,
 /// byte-uppercase it; otherwise return it unchanged (`patch` stays `patch`).
 pub fn normalize_method(method: &[u8]) -> Vec<u8> {
+    let mut method = method.to_vec();
+    normalize_method_in_place(&mut method);
+    method
+}
+
+/// [Normalize](https://fetch.spec.whatwg.org/#concept-method-normalize) `method` in place;
+/// returns whether that changed it.
+pub fn normalize_method_in_place(method: &mut [u8]) -> bool {
     const NORMALIZED: [&[u8]; 6] = [b"DELETE", b"GET", b"HEAD", b"OPTIONS", b"POST", b"PUT"];
-    if NORMALIZED.iter().any(|m| method.eq_ignore_ascii_case(m)) {
-        method.to_ascii_uppercase()
-    } else {
-        method.to_vec()
+    let changes = NORMALIZED.iter().any(|m| method.eq_ignore_ascii_case(m))
+        && method.iter().any(u8::is_ascii_lowercase);
+    if changes {
+        method.make_ascii_uppercase();
     }
+    changes
 }
 
 #[cfg(test)]

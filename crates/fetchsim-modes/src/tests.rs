@@ -382,3 +382,128 @@ fn corp_internal_check_rules() {
         false
     ));
 }
+
+/// The comparisons that borrow a URL's origin agree with the ones that
+/// build it (`Origin::of_url`), and `sec_fetch_site` / `redirect_taint`
+/// with their definitions over built origins.
+#[test]
+fn url_comparisons_agree_with_built_origins() {
+    let urls: Vec<Url> = [
+        "https://app.example.test/",
+        "https://app.example.test:8443/x",
+        "https://api.example.test/data#f",
+        "http://app.example.test/",
+        "https://www.example.co.uk/",
+        "https://a.example.co.uk/",
+        "https://example.co.uk./",
+        "https://localhost/",
+        "http://localhost:8080/",
+        "https://127.0.0.1/",
+        "https://[::1]/",
+        "wss://app.example.test/",
+        "ftp://app.example.test/",
+        "data:text/plain,x",
+        "blob:https://app.example.test/uuid",
+        "blob:https://other.test/uuid",
+        "about:blank",
+        "file:///tmp/x",
+        "https://other.test/",
+    ]
+    .iter()
+    .map(|s| url(s))
+    .collect();
+    let mut origins: Vec<Origin> = urls.iter().map(Origin::of_url).collect();
+    origins.push(Origin::new_opaque());
+    let reference_site = |origin: &Origin, list: &[Url]| {
+        let mut value = "same-origin";
+        for u in list {
+            let o = Origin::of_url(u);
+            if o.is_same_origin(origin) {
+                continue;
+            }
+            value = "cross-site";
+            if !origin.is_same_site(&o) {
+                break;
+            }
+            value = "same-site";
+        }
+        value
+    };
+    let reference_taint = |origin: &Origin, list: &[Url]| {
+        let mut taint = RedirectTaint::SameOrigin;
+        for pair in list.windows(2) {
+            let last = Origin::of_url(&pair[0]);
+            let u = Origin::of_url(&pair[1]);
+            if !u.is_same_site(&last) && !origin.is_same_site(&last) {
+                return RedirectTaint::CrossSite;
+            }
+            if !u.is_same_origin(&last) && !origin.is_same_origin(&last) {
+                taint = RedirectTaint::SameSite;
+            }
+        }
+        taint
+    };
+    for origin in &origins {
+        for a in &urls {
+            let built = Origin::of_url(a);
+            assert_eq!(
+                origin.is_same_origin_with_url(a),
+                built.as_url_origin().is_tuple() && *origin == built,
+                "{origin} {a}"
+            );
+            assert_eq!(
+                origin.is_same_site_with_url(a),
+                origin.is_same_site(&built),
+                "{origin} {a}"
+            );
+            for b in &urls {
+                let list = [a.clone(), b.clone()];
+                assert_eq!(
+                    sec_fetch_site(origin, &list),
+                    reference_site(origin, &list),
+                    "{origin} {a} {b}"
+                );
+                assert_eq!(
+                    redirect_taint(origin, &list),
+                    reference_taint(origin, &list),
+                    "{origin} {a} {b}"
+                );
+                for c in urls.iter().step_by(3) {
+                    let list = [a.clone(), b.clone(), c.clone()];
+                    assert_eq!(sec_fetch_site(origin, &list), reference_site(origin, &list));
+                    assert_eq!(
+                        redirect_taint(origin, &list),
+                        reference_taint(origin, &list)
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// `Origin::serialize` writes what `url::Origin::ascii_serialization` does.
+#[test]
+fn serialize_is_the_ascii_serialization() {
+    for s in [
+        "https://app.example.test/",
+        "https://app.example.test:443/",
+        "https://app.example.test:8443/",
+        "http://app.example.test:80/",
+        "http://app.example.test:443/",
+        "ws://a.test:80/",
+        "wss://a.test:444/",
+        "ftp://a.test:21/",
+        "ftp://a.test:2121/",
+        "https://127.0.0.1:8080/",
+        "http://[::1]/",
+        "https://[2001:db8::1]:8443/",
+        "https://xn--nxasmq6b.test/",
+        "blob:https://app.example.test/uuid",
+        "data:text/plain,x",
+    ] {
+        let u = url(s);
+        let o = Origin::of_url(&u);
+        assert_eq!(o.serialize(), u.origin().ascii_serialization(), "{s}");
+    }
+    assert_eq!(Origin::new_opaque().serialize(), "null");
+}

@@ -16,6 +16,15 @@
 //!   [`Browser::fetch`] over [`Routes`] (what a library user writes; the
 //!   difference to `simple_get` is the scripted server's cost).
 //!
+//! Group `floor`: only what the API shape itself costs for the simple
+//! `GET`, with no CORS logic and no trace: `url_parse` parses the request
+//! URL (`url::Url::parse`), `http_request` builds the `http::Request` that
+//! [`Exchange::to_http`](fetchsim::Exchange::to_http) hands a transport
+//! (method, URI, `Origin` and the three `Sec-Fetch-*` headers),
+//! `simple_get_io` does both and reads `Access-Control-Allow-Origin` from
+//! the `http::Response`. Inputs go through `black_box`, and each
+//! iteration builds and drops everything it makes.
+//!
 //! Group `corpus` (the spec-case corpus, `spec-cases/`): `run` runs every
 //! scenario (parsed once) and `simulate_json` also renders what `fetchsim
 //! simulate` prints; `parse` parses every scenario file from text.
@@ -30,14 +39,16 @@
 //! `FETCHSIM_BENCH_ALLOCS_ONLY=1` prints the allocation table and exits.
 //!
 //! `FETCHSIM_BENCH_LOOP=CASE:N` runs `N` fetches of one `fetch` case (or of
-//! `simple_get_browser_routes`) and exits, for instruction counts that do
-//! not depend on the machine's load: run it under
+//! `simple_get_browser_routes`, or `N` iterations of `floor/NAME`) and
+//! exits, for instruction counts that do not depend on the machine's
+//! load: run it under
 //! `valgrind --tool=callgrind` with two values of `N` and divide the
 //! difference in instructions by the difference in `N`.
 
 use criterion::{criterion_group, Criterion, Throughput};
 use fetchsim::http;
 use fetchsim::scenario::{collect_files, Format, Scenario};
+use fetchsim::url::{Position, Url};
 use fetchsim::{
     Action, Browser, Client, CredentialsMode, Fetch, FetchConfig, Origin, PreflightCache,
     RequestInit, Route, Routes, ServerResponse, Simulation, Timestamp, Trace,
@@ -357,6 +368,70 @@ fn routes_get() -> (Browser, Routes, RequestInit) {
     )
 }
 
+// ----- the floor -----
+
+/// The simple `GET`'s URL.
+const SIMPLE_GET_URL: &str = "https://api.example.test/data";
+
+/// One iteration of a floor case.
+type FloorRun = Box<dyn Fn()>;
+
+/// The floor cases: (name, one iteration). The simple `GET`'s response is
+/// the one `fetch/simple_get` answers with.
+fn floor_cases() -> Vec<(&'static str, FloorRun)> {
+    let response = simple_get().answers.remove(0);
+    vec![
+        ("url_parse", Box::new(|| drop(black_box(floor_url_parse())))),
+        (
+            "http_request",
+            Box::new(|| drop(black_box(floor_http_request(SIMPLE_GET_URL)))),
+        ),
+        (
+            "simple_get_io",
+            Box::new(move || {
+                black_box(floor_simple_get_io(&response));
+            }),
+        ),
+    ]
+}
+
+/// Parse the request URL, as the `Request` constructor must.
+fn floor_url_parse() -> Url {
+    Url::parse(black_box(SIMPLE_GET_URL)).expect("the URL parses")
+}
+
+/// The `http::Request` of the simple `GET` as a transport receives it:
+/// the method, the URI and the four headers the browser adds.
+fn floor_http_request(url: &str) -> http::Request<()> {
+    http::Request::builder()
+        .method(http::Method::GET)
+        .uri(black_box(url))
+        .header("origin", black_box(APP))
+        .header("sec-fetch-dest", black_box("empty"))
+        .header("sec-fetch-mode", black_box("cors"))
+        .header("sec-fetch-site", black_box("same-site"))
+        .body(())
+        .expect("the request is valid")
+}
+
+/// The whole simple `GET` at the API's floor: parse the URL, build the
+/// request from it (fragment excluded), and compare the response's
+/// `Access-Control-Allow-Origin` with the origin.
+fn floor_simple_get_io(response: &http::Response<()>) -> bool {
+    let url = floor_url_parse();
+    let request = floor_http_request(&url[..Position::AfterQuery]);
+    black_box(&request);
+    let origin = black_box(APP);
+    let mut values = response
+        .headers()
+        .get_all(http::header::ACCESS_CONTROL_ALLOW_ORIGIN)
+        .iter();
+    let allowed = matches!((values.next(), values.next()), (Some(v), None) if v.as_bytes() == origin.as_bytes());
+    drop(request);
+    drop(url);
+    allowed
+}
+
 // ----- the corpus -----
 
 fn corpus_dir() -> PathBuf {
@@ -491,6 +566,22 @@ fn measure_allocs_counting(cases: &[Case], scenarios: &[Scenario]) -> Vec<AllocR
             phases: None,
         });
     }
+    for (name, run) in floor_cases() {
+        run();
+        let t0 = Count::now();
+        for _ in 0..ROUNDS {
+            run();
+        }
+        let (allocs, bytes) = Count::now().since(t0).per(ROUNDS);
+        rows.push(AllocRow {
+            group: "floor",
+            case: name,
+            fetches_per_iter: 1,
+            allocs_per_fetch: allocs,
+            bytes_per_fetch: bytes,
+            phases: None,
+        });
+    }
     let fetches = corpus_fetches(scenarios);
     let t0 = Count::now();
     for s in scenarios {
@@ -612,6 +703,15 @@ fn bench_fetch(c: &mut Criterion) {
     group.finish();
 }
 
+fn bench_floor(c: &mut Criterion) {
+    let mut group = c.benchmark_group("floor");
+    group.throughput(Throughput::Elements(1));
+    for (name, run) in floor_cases() {
+        group.bench_function(name, |b| b.iter(&run));
+    }
+    group.finish();
+}
+
 fn bench_corpus(c: &mut Criterion) {
     let scenarios = corpus();
     let texts = corpus_texts();
@@ -639,12 +739,23 @@ fn bench_corpus(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_fetch, bench_corpus);
+criterion_group!(benches, bench_fetch, bench_floor, bench_corpus);
 
 /// `FETCHSIM_BENCH_LOOP=CASE:N`: `N` fetches of one case, nothing else.
 fn run_loop(spec: &str) {
     let (name, n) = spec.split_once(':').unwrap_or((spec, "1"));
     let n: u64 = n.parse().expect("FETCHSIM_BENCH_LOOP=CASE:N, N a number");
+    if let Some(floor) = name.strip_prefix("floor/") {
+        let cases = floor_cases();
+        let (_, run) = cases
+            .iter()
+            .find(|(c, _)| *c == floor)
+            .unwrap_or_else(|| panic!("no case {name}"));
+        for _ in 0..n {
+            run();
+        }
+        return;
+    }
     if name == "simple_get_browser_routes" {
         let (mut browser, mut routes, init) = routes_get();
         for _ in 0..n {

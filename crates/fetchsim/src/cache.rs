@@ -105,6 +105,12 @@ impl PreflightCache {
         self.entries.retain(|e| e.is_live(now));
     }
 
+    /// Make room for `n` more entries (a preflight about to store its
+    /// methods and header names), so that storing them grows the cache once.
+    pub fn reserve(&mut self, n: usize) {
+        self.entries.reserve(n);
+    }
+
     /// [Cache entry match](https://fetch.spec.whatwg.org/#concept-cache-match):
     /// same key, origin and URL, and the entry is credentialed or the request
     /// is not `include` (under `exact_credentials`: the same credentials).

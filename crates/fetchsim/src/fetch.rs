@@ -14,19 +14,22 @@ use crate::profile::{
     CacheClear, CacheStore, EmptyLocation, LocationDuplicates, MaxAgeRule, Profile, ProfileRules,
 };
 use crate::request::{self, BodySource, Client, Request, RequestInit};
+use crate::sentence::{self, Decoded, Joined, Names, RedirectChanges, Sentence, Str, UrlText, Why};
 use crate::trace::Warning;
 use crate::trace::{
-    Outcome, ReceivedResponse, RequestKind, RequestRecord, ResponseRecord, ResponseType, Step,
-    StepResult, Trace,
+    Detail, Outcome, ReceivedResponse, RequestKind, RequestRecord, ResponseRecord, ResponseType,
+    Step, StepResult, Trace,
 };
 use crate::Timestamp;
 use fetchsim_headers::{self as headers, access_control, isomorphic_decode, HeaderList};
 use fetchsim_modes::{
     coep_allows_credentials, corp_internal_check, include_credentials, is_blocked_due_to_bad_port,
     is_http_scheme, is_potentially_trustworthy_url, main_fetch_branch, origin_header_value,
-    sec_fetch_site, url_includes_credentials, CredentialsMode, EmbedderPolicy, MainFetchBranch,
-    MainFetchInput, Origin, OriginHeaderInput, RedirectMode, RequestMode, ResponseTainting,
+    sec_fetch_site_append, url_includes_credentials, CredentialsMode, EmbedderPolicy,
+    MainFetchBranch, MainFetchInput, Origin, OriginHeaderInput, RedirectMode, RequestMode,
+    ResponseTainting,
 };
+use std::borrow::Cow;
 use std::fmt::{self, Write as _};
 use std::sync::Arc;
 use url::Url;
@@ -186,7 +189,11 @@ enum State {
 /// One `fetch()` from a document, as a state machine.
 #[derive(Debug)]
 pub struct Fetch {
-    client: Client,
+    /// The client's embedder policy (the rest of the client that a fetch
+    /// needs is its origin, which the request holds).
+    embedder_policy: EmbedderPolicy,
+    /// The client's top-level site (for the partition key).
+    top_level_site: Option<String>,
     config: FetchConfig,
     /// Shared, so that processing a response can hold it while recording
     /// steps (no copy); changed through `Arc::make_mut`.
@@ -211,10 +218,17 @@ pub struct Fetch {
     /// The CORS-unsafe request-header names main fetch computed for the
     /// preflight outstanding (the request's headers do not change until its
     /// response is processed), so that they are not computed twice.
-    preflight_unsafe_names: Vec<Vec<u8>>,
+    preflight_unsafe_names: Option<Names>,
     /// The request's origin (the client's, which never changes)
-    /// serialized once.
-    origin_serialized: String,
+    /// serialized once, shared by the steps that mention it.
+    origin_serialized: Arc<str>,
+    /// The request's current URL serialized, shared by the steps about the
+    /// current hop (set by the constructor and each redirect).
+    url_text: Option<UrlText>,
+    /// `Sec-Fetch-Site` for the first `sec_fetch_site.1` URLs of the
+    /// request's URL list (which only grows), so that each hop compares
+    /// only the URLs added since.
+    sec_fetch_site: (&'static str, usize),
 }
 
 /// The response with each empty header value left out when another header
@@ -279,37 +293,6 @@ fn no_fragment(url: &Url) -> &str {
     &url[..url::Position::AfterQuery]
 }
 
-/// Bytes shown as their isomorphic decoding, written straight into the
-/// sentence being formatted (no `String` of their own).
-struct Decoded<'a>(&'a [u8]);
-
-impl fmt::Display for Decoded<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(s) = std::str::from_utf8(self.0).ok().filter(|s| s.is_ascii()) {
-            return f.write_str(s);
-        }
-        self.0
-            .iter()
-            .try_for_each(|&b| fmt::Write::write_char(f, char::from(b)))
-    }
-}
-
-/// Names, isomorphic decoded and separated by a separator, written
-/// straight into the sentence being formatted.
-struct Joined<'a>(&'a [Vec<u8>], &'a str);
-
-impl fmt::Display for Joined<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, name) in self.0.iter().enumerate() {
-            if i > 0 {
-                f.write_str(self.1)?;
-            }
-            Decoded(name).fmt(f)?;
-        }
-        Ok(())
-    }
-}
-
 fn join_names<'a>(names: &'a [Vec<u8>], sep: &'a str) -> Joined<'a> {
     Joined(names, sep)
 }
@@ -318,10 +301,15 @@ impl Fetch {
     /// Start a fetch: runs the `Request` constructor (its `TypeError`s end
     /// the fetch before anything is sent) and `fetch()`'s own steps.
     pub fn new(client: &Client, init: &RequestInit, config: &FetchConfig) -> Fetch {
-        let mut steps = Vec::new();
+        // A simple fetch records five or six steps: no regrowing.
+        // Room for the steps of a simple fetch (five or six), in less than
+        // 1 KiB: glibc serves larger requests from its large bins after
+        // consolidating the fast ones, which costs more than a regrowth.
+        let mut steps = Vec::with_capacity(1008 / std::mem::size_of::<Step>().max(1));
         let built = request::construct(client, init, &mut steps);
         let mut fetch = Fetch {
-            client: client.clone(),
+            embedder_policy: client.embedder_policy,
+            top_level_site: client.top_level_site.clone(),
             config: config.clone(),
             request: None,
             state: State::MainFetch,
@@ -335,21 +323,28 @@ impl Fetch {
             first_credentials: None,
             crossed_origins: false,
             started_unsafe: false,
-            preflight_unsafe_names: Vec::new(),
-            origin_serialized: client.origin.serialize(),
+            preflight_unsafe_names: None,
+            origin_serialized: Arc::from(client.origin.serialize().as_str()),
+            url_text: None,
+            sec_fetch_site: ("same-origin", 0),
         };
         match built {
             Ok(req) => {
+                let url = UrlText::new(req.current_url());
                 fetch.step(
                     "request-constructor",
                     spec!("#dom-request"),
                     None,
                     StepResult::Pass,
-                    format!(
-                    "fetch() accepts the request: {} {} (mode {}, credentials {}, redirect {}).",
-                    Decoded(&req.method), req.current_url(), req.mode, req.credentials, req.redirect
-                ),
+                    Sentence::Accepts {
+                        method: sentence::method(&req.method),
+                        url: url.clone(),
+                        mode: req.mode,
+                        credentials: req.credentials,
+                        redirect: req.redirect,
+                    },
                 );
+                fetch.url_text = Some(url);
                 let rules = config.rules();
                 fetch.started_unsafe = rules.preflight_sticky_across_redirects
                     && (!headers::method::is_cors_safelisted_method(&req.method)
@@ -418,13 +413,19 @@ impl Fetch {
         id: ExchangeId,
         response: &http::Response<()>,
     ) -> Result<(), Misuse> {
+        let map = response.headers();
+        let mut headers = HeaderList::with_capacity(map.len());
+        for (n, v) in map {
+            let name = n.as_str().as_bytes();
+            let name = match headers::list::static_header_name(name) {
+                Some(known) => Cow::Borrowed(known),
+                None => Cow::Owned(name.to_vec()),
+            };
+            headers.append_raw_cow(name, Cow::Owned(trim_ows(v.as_bytes()).to_vec()));
+        }
         let received = Received {
             status: response.status().as_u16(),
-            headers: response
-                .headers()
-                .iter()
-                .map(|(n, v)| (n.as_str().as_bytes(), trim_ows(v.as_bytes())))
-                .collect(),
+            headers,
         };
         self.receive(id, Ok(received))
     }
@@ -526,24 +527,32 @@ impl Fetch {
         anchor: &'static str,
         request: Option<usize>,
         result: StepResult,
-        detail: String,
+        detail: impl Into<Sentence>,
     ) {
         self.steps.push(Step {
             step,
             spec: anchor,
             request,
             result,
-            detail,
+            detail: Detail(detail.into()),
         });
     }
 
-    /// [`Request::serialized_origin`], without serializing the origin again.
-    fn serialized_origin(&self, req: &Request) -> String {
+    /// [`Request::serialized_origin`], without serializing the origin again
+    /// (shared, not copied).
+    fn serialized_origin(&self, req: &Request) -> Str {
         if req.is_redirect_tainted() {
-            "null".to_string()
+            Str::Static("null")
         } else {
-            self.origin_serialized.clone()
+            Str::Shared(Arc::clone(&self.origin_serialized))
         }
+    }
+
+    /// The current URL's serialization, shared.
+    fn url_text(&self) -> UrlText {
+        self.url_text
+            .clone()
+            .expect("main fetch runs only after the constructor succeeded")
     }
 
     fn req(&self) -> &Request {
@@ -572,9 +581,9 @@ impl Fetch {
     /// The origin a preflight carries, is checked against and is cached
     /// under: the request's serialized origin (`null` once redirect-tainted),
     /// or, under profiles whose preflights ignore the taint, the document's.
-    fn preflight_origin(&self) -> String {
+    fn preflight_origin(&self) -> Str {
         if self.config.rules().preflight_ignores_redirect_taint {
-            self.origin_serialized.clone()
+            Str::Shared(Arc::clone(&self.origin_serialized))
         } else {
             self.serialized_origin(self.req())
         }
@@ -586,12 +595,12 @@ impl Fetch {
         self.started_unsafe && self.req().redirect_count > 0
     }
 
-    fn cache_key_parts(&self) -> (String, String, String, bool) {
+    fn cache_key_parts(&self) -> (String, Str, UrlText, bool) {
         let req = self.req();
         (
-            self.client.partition_key(),
+            request::partition_key(&req.origin, self.top_level_site.as_deref()),
             self.preflight_origin(),
-            req.current_url().to_string(),
+            self.url_text(),
             req.credentials == CredentialsMode::Include,
         )
     }
@@ -654,11 +663,11 @@ impl Fetch {
             cache.clear(&CacheKey {
                 key: &key,
                 origin: &origin,
-                url: &url,
+                url: url.full(),
                 include,
             });
             self.step("preflight-cache", spec!("#concept-cache-clear"), None, StepResult::Info, format!(
-                "The fetch failed (on the preflight path), so the preflight cache entries for {url} are cleared."
+                "The fetch failed (on the preflight path), so the preflight cache entries for {} are cleared.", url.full()
             ));
         }
         let mut error = NetworkError::new(kind, request, message).with_context(&ctx);
@@ -670,11 +679,12 @@ impl Fetch {
     /// Warnings for a CORS response that passes but is fragile.
     fn warn_fragile_cors_response(
         &mut self,
-        url: &str,
-        origin: &str,
+        url_text: &UrlText,
+        origin: &Str,
         credentials: CredentialsMode,
         res: &Received,
     ) {
+        let url = url_text.no_fragment();
         let acao = res
             .headers
             .get_cow(b"access-control-allow-origin")
@@ -698,9 +708,10 @@ impl Fetch {
                 self.warn(
                     "allow-origin-without-vary",
                     "https://fetch.spec.whatwg.org/#cors-protocol-and-http-caches",
-                    format!(
-                        "The response from {url} allows `{origin}` by name but has no `Vary: Origin`: if the server picks Access-Control-Allow-Origin per request origin, an HTTP cache can serve this response to a page of another origin, which then fails. Send `Vary: Origin` (unless the value is the same for every origin)."
-                    ),
+                    Sentence::AllowOriginWithoutVary {
+                        url: url_text.clone(),
+                        origin: origin.clone(),
+                    },
                 );
             }
         }
@@ -721,11 +732,11 @@ impl Fetch {
         }
     }
 
-    fn warn(&mut self, kind: &'static str, anchor: &'static str, message: String) {
+    fn warn(&mut self, kind: &'static str, anchor: &'static str, message: impl Into<Sentence>) {
         self.warnings.push(Warning {
             kind,
             spec: anchor,
-            message,
+            message: Detail(message.into()),
         });
     }
 
@@ -735,26 +746,10 @@ impl Fetch {
             spec!("#concept-filtered-response"),
             None,
             StepResult::Pass,
-            {
-                // One string, written in place.
-                let mut detail = format!(
-                    "fetch() resolves with a {} response, status {}",
-                    response.type_.as_str(),
-                    response.status,
-                );
-                if response.headers.is_empty() {
-                    detail.push_str(", no readable headers");
-                } else {
-                    detail.push_str(", readable headers: ");
-                    for (i, (n, _)) in response.headers.iter().enumerate() {
-                        if i > 0 {
-                            detail.push_str(", ");
-                        }
-                        detail.push_str(n);
-                    }
-                }
-                detail.push('.');
-                detail
+            Sentence::Resolves {
+                type_: response.type_.as_str(),
+                status: response.status,
+                names: readable_names(&response.headers),
             },
         );
         self.result = Some(Ok(response));
@@ -766,8 +761,11 @@ impl Fetch {
     /// [Main fetch](https://fetch.spec.whatwg.org/#concept-main-fetch) for
     /// the request's current URL.
     fn main_fetch(&mut self, now: Timestamp, cache: &mut PreflightCache) {
-        let url = self.req().current_url().clone();
-        if is_blocked_due_to_bad_port(&url) {
+        // A handle on the request (not a copy of its URL); let go of before
+        // the tainting is set, or `Arc::make_mut` would copy the request.
+        let shared = self.req_shared();
+        let url = shared.current_url();
+        if is_blocked_due_to_bad_port(url) {
             let port = url.port().unwrap_or_default();
             return self.fail(
                 cache,
@@ -779,15 +777,15 @@ impl Fetch {
                 .fix("serve the resource on another port (e.g. 443, 80, 8080)"),
             );
         }
-        let req = self.req();
-        let same_origin = req.origin.is_same_origin_with_url(&url);
+        let req = &*shared;
+        let same_origin = req.origin.is_same_origin_with_url(url);
         let unsafe_names = headers::request::cors_unsafe_request_header_names_with(
             &req.headers,
             &self.config.rules().safelist,
         );
         let safelisted_method = headers::method::is_cors_safelisted_method(&req.method);
         let branch = main_fetch_branch(&MainFetchInput {
-            current_url: &url,
+            current_url: url,
             origin: &req.origin,
             same_origin,
             tainting: req.tainting,
@@ -798,9 +796,8 @@ impl Fetch {
             method_is_cors_safelisted: safelisted_method,
             has_cors_unsafe_request_headers: !unsafe_names.names.is_empty(),
         });
-        let origin = self.origin_serialized.clone();
+        let origin = Arc::clone(&self.origin_serialized);
         let mode = req.mode;
-        let method = req.method_str();
         let tainting_before = req.tainting;
         match branch {
             MainFetchBranch::SameOriginModeError => {
@@ -834,41 +831,47 @@ impl Fetch {
             _ => {}
         }
         let tainting = branch.tainting().unwrap_or(ResponseTainting::Basic);
+        drop(shared);
         self.req_mut().tainting = tainting;
+        let shared = self.req_shared();
+        let url = shared.current_url();
+        let url_text = self.url_text();
+        let headers::request::UnsafeNames {
+            names: unsafe_names,
+            reasons: unsafe_reasons,
+            ..
+        } = unsafe_names;
+        // Shared by the steps that list them (only a preflight needs them).
+        let unsafe_names: Option<Names> =
+            matches!(branch, MainFetchBranch::CorsWithPreflight).then(|| Arc::from(unsafe_names));
         let why = match branch {
             MainFetchBranch::Basic if url.scheme() == "data" => {
-                "the URL is a `data:` URL".to_string()
+                Why::Static("the URL is a `data:` URL")
             }
-            MainFetchBranch::Basic => format!("{url} is same origin with {origin}"),
-            MainFetchBranch::NoCors => format!("mode `{mode}` and {url} is cross-origin"),
+            MainFetchBranch::Basic => Why::SameOrigin {
+                url: url_text,
+                origin: Str::Shared(origin),
+            },
+            MainFetchBranch::NoCors => Why::NoCors {
+                mode,
+                url: url_text,
+            },
             MainFetchBranch::CorsWithPreflight => {
-                let mut reasons = Vec::new();
-                if self.req().use_cors_preflight {
-                    reasons.push("the use-CORS-preflight flag is set".to_string());
-                } else if self.sticky_preflight_hop() {
-                    reasons.push("the request needed a preflight when it started, and this browser preflights every later cross-origin hop".to_string());
+                let flag = self.req().use_cors_preflight;
+                Why::Preflight {
+                    url: url_text,
+                    tainted: same_origin,
+                    flag,
+                    sticky: !flag && self.sticky_preflight_hop(),
+                    method: (!safelisted_method).then(|| sentence::method(&self.req().method)),
+                    names: unsafe_names.clone().unwrap_or_default(),
                 }
-                if !safelisted_method {
-                    reasons.push(format!("`{method}` is not a CORS-safelisted method"));
-                }
-                if !unsafe_names.names.is_empty() {
-                    reasons.push(format!(
-                        "the CORS-unsafe request-header names are `{}`",
-                        join_names(&unsafe_names.names, ",")
-                    ));
-                }
-                let whose = if same_origin {
-                    format!("the request was tainted `cors` by an earlier hop, so {url} goes through CORS")
-                } else {
-                    format!("{url} is cross-origin")
-                };
-                format!("{whose} and {}", reasons.join(" and "))
             }
             _ => {
                 if tainting_before == ResponseTainting::Cors && same_origin {
-                    format!("the request was tainted `cors` by an earlier hop, so {url} goes through CORS even though it is same origin")
+                    Why::TaintedSameOrigin { url: url_text }
                 } else {
-                    format!("{url} is cross-origin; the method and headers are CORS-safelisted, so no preflight is needed")
+                    Why::Safelisted { url: url_text }
                 }
             }
         };
@@ -877,28 +880,22 @@ impl Fetch {
             spec!("#concept-main-fetch"),
             None,
             StepResult::Info,
-            format!("Response tainting `{tainting}`: {why}."),
+            Sentence::Tainting { tainting, why },
         );
-        if !unsafe_names.reasons.is_empty() {
-            let detail = unsafe_names
-                .reasons
-                .iter()
-                .map(|(name, reason)| format!("`{}` ({})", lower(name), describe_unsafe(reason)))
-                .collect::<Vec<_>>()
-                .join("; ");
+        if !unsafe_reasons.is_empty() {
             self.step(
                 "cors-unsafe-request-header-names",
                 spec!("#cors-unsafe-request-header-names"),
                 None,
                 StepResult::Info,
-                format!("CORS-unsafe request headers: {detail}."),
+                Sentence::UnsafeHeaders(unsafe_reasons),
             );
         }
 
         match branch {
             MainFetchBranch::Basic | MainFetchBranch::NoCors => {
                 if url.scheme() == "data" {
-                    return self.data_url_fetch(cache, &url);
+                    return self.data_url_fetch(cache, url);
                 }
                 if url.scheme() == "about" && url.path() == "blank" {
                     return self.about_blank_fetch(cache);
@@ -916,8 +913,9 @@ impl Fetch {
             }
             MainFetchBranch::CorsWithPreflight => {
                 self.preflight_path = true;
-                self.http_fetch_with_preflight(now, cache, &unsafe_names.names, safelisted_method);
-                self.preflight_unsafe_names = unsafe_names.names;
+                let names = unsafe_names.unwrap_or_default();
+                self.http_fetch_with_preflight(now, cache, &names, safelisted_method);
+                self.preflight_unsafe_names = Some(names);
             }
             _ => self.send_main(),
         }
@@ -929,17 +927,17 @@ impl Fetch {
         &mut self,
         now: Timestamp,
         cache: &mut PreflightCache,
-        unsafe_names: &[Vec<u8>],
+        unsafe_names: &Names,
         safelisted_method: bool,
     ) {
         let (key, origin, url, include) = self.cache_key_parts();
         let k = CacheKey {
             key: &key,
             origin: &origin,
-            url: &url,
+            url: url.full(),
             include,
         };
-        let method = self.req().method_str();
+        let method = sentence::method(&self.req().method);
         let use_flag = self.req().use_cors_preflight || self.sticky_preflight_hop();
         let matching = self.config.rules().cache_match;
         let method_hit = cache.method_match_with(&k, &method, now, matching);
@@ -953,22 +951,15 @@ impl Fetch {
             cache.clear(&k);
         }
         if method_needs || !misses.is_empty() {
-            let mut why = Vec::new();
-            if method_needs {
-                why.push(format!("no cache entry for method `{method}`"));
-            }
-            if !misses.is_empty() {
-                why.push(format!(
-                    "no cache entry for header(s) `{}`",
-                    misses.join(",")
-                ));
-            }
             self.step(
                 "preflight-cache",
                 spec!("#concept-http-fetch"),
                 None,
                 StepResult::Info,
-                format!("A CORS preflight is needed: {}.", why.join(" and ")),
+                Sentence::PreflightNeeded {
+                    method: method_needs.then_some(method),
+                    misses,
+                },
             );
             self.send_preflight(unsafe_names);
         } else {
@@ -977,14 +968,11 @@ impl Fetch {
                 spec!("#concept-http-fetch"),
                 None,
                 StepResult::Pass,
-                format!(
-                    "The preflight cache covers `{method}`{} for {url}; no preflight is sent.",
-                    if unsafe_names.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" and `{}`", join_names(unsafe_names, ","))
-                    }
-                ),
+                Sentence::CacheCovers {
+                    method,
+                    names: Arc::clone(unsafe_names),
+                    url,
+                },
             );
             self.send_main();
         }
@@ -1050,35 +1038,43 @@ impl Fetch {
 
     /// The [CORS-preflight fetch](https://fetch.spec.whatwg.org/#cors-preflight-fetch-0),
     /// steps 1–6: an `OPTIONS` request without credentials.
-    fn send_preflight(&mut self, unsafe_names: &[Vec<u8>]) {
+    fn send_preflight(&mut self, unsafe_names: &Names) {
         let serialized = self.preflight_origin();
         let req = self.req();
         let method = req.method.clone();
-        let mut list = HeaderList::new();
-        list.append(b"Accept".to_vec(), b"*/*".to_vec());
-        list.append(b"Access-Control-Request-Method".to_vec(), method.clone());
+        let method_shown = sentence::method(&method);
+        // Accept, Access-Control-Request-*, Origin, Sec-Fetch-*.
+        let mut list = HeaderList::with_capacity(7);
+        list.append_static(b"Accept", &b"*/*"[..]);
+        list.append_static(b"Access-Control-Request-Method", method.clone());
         if !unsafe_names.is_empty() {
-            list.append(
-                b"Access-Control-Request-Headers".to_vec(),
+            list.append_static(
+                b"Access-Control-Request-Headers",
                 unsafe_names.join(&b","[..]),
             );
         }
         // HTTP-network-or-cache fetch appends `Origin` (tainting is cors),
         // then the Fetch Metadata headers (mode `cors`).
-        list.append(b"Origin".to_vec(), serialized.clone().into_bytes());
+        list.append_static(b"Origin", serialized.as_bytes().to_vec());
         self.append_fetch_metadata(&mut list, RequestMode::Cors);
         if self.config.rules().sec_fetch_mode_on_every_preflight
             && !list.contains(b"sec-fetch-mode")
         {
-            list.append(b"Sec-Fetch-Mode".to_vec(), b"cors".to_vec());
+            list.append_static(b"Sec-Fetch-Mode", &b"cors"[..]);
         }
         let ex = self.new_exchange(RequestKind::Preflight, b"OPTIONS", list, false);
-        self.step("cors-preflight-fetch", spec!("#cors-preflight-fetch-0"), Some(ex.index), StepResult::Info, format!(
-            "Preflight: OPTIONS {} with Origin `{serialized}`, Access-Control-Request-Method `{}`{}, without credentials.",
-            no_fragment(&ex.url),
-            Decoded(&method),
-            if unsafe_names.is_empty() { String::new() } else { format!(", Access-Control-Request-Headers `{}`", join_names(unsafe_names, ",")) }
-        ));
+        self.step(
+            "cors-preflight-fetch",
+            spec!("#cors-preflight-fetch-0"),
+            Some(ex.index),
+            StepResult::Info,
+            Sentence::PreflightSent {
+                url: self.url_text(),
+                origin: serialized,
+                method: method_shown,
+                names: Arc::clone(unsafe_names),
+            },
+        );
         self.state = State::Awaiting(Arc::new(ex));
     }
 
@@ -1087,6 +1083,8 @@ impl Fetch {
     fn send_main(&mut self) {
         let req = self.req();
         let mut list = req.headers.clone();
+        // `Origin` and the three `Sec-Fetch-*` headers.
+        list.reserve(4);
         let serialized = self.serialized_origin(req);
         let origin_value = origin_header_value(&OriginHeaderInput {
             serialized_origin: &serialized,
@@ -1109,12 +1107,21 @@ impl Fetch {
                 Some("null".to_string())
             }
             Some(v) if non_cors && rules.origin_ignores_referrer_policy && v == "null" => {
-                Some(serialized.clone())
+                Some(serialized.to_string())
             }
             v => v,
         };
-        if let Some(v) = &origin_value {
-            list.append(b"Origin".to_vec(), v.clone().into_bytes());
+        let origin_shown = origin_value
+            .as_deref()
+            .map(|v| Str::of(v, &self.origin_serialized));
+        // The value goes into the list; a copy only for profiles that keep it.
+        let kept_origin = if rules.origin_kept_across_redirects {
+            origin_value.clone()
+        } else {
+            None
+        };
+        if let Some(v) = origin_value {
+            list.append_static(b"Origin", v.into_bytes());
         }
         let mode = req.mode;
         let mut creds = match self.first_credentials {
@@ -1128,7 +1135,7 @@ impl Fetch {
         if creds
             && !coep_allows_credentials(
                 req.mode,
-                self.client.embedder_policy,
+                self.embedder_policy,
                 &req.origin,
                 req.current_url(),
                 req.redirect_taint(),
@@ -1136,46 +1143,55 @@ impl Fetch {
         {
             creds = false;
             self.step("http-network-or-cache-fetch", spec!("#cross-origin-embedder-policy-allows-credentials"), None, StepResult::Info,
-                "The document's Cross-Origin-Embedder-Policy is `credentialless`: a no-cors request to another origin goes without credentials.".into());
+                "The document's Cross-Origin-Embedder-Policy is `credentialless`: a no-cors request to another origin goes without credentials.");
         }
         if rules.origin_kept_across_redirects {
-            self.last_origin.clone_from(&origin_value);
+            self.last_origin = kept_origin;
         }
         self.first_credentials.get_or_insert(creds);
         self.append_fetch_metadata(&mut list, mode);
         let req = self.req();
         let (credentials_mode, tainting) = (req.credentials, req.tainting);
         let method = req.method.clone();
+        let method_shown = sentence::method(&method);
         let ex = self.new_exchange(RequestKind::Main, &method, list, creds);
-        self.step("http-network-or-cache-fetch", spec!("#http-network-or-cache-fetch"), Some(ex.index), StepResult::Info, format!(
-            "{} {} {}; credentials {} (credentials mode `{credentials_mode}`, tainting `{tainting}`).",
-            Decoded(&method),
-            no_fragment(&ex.url),
-            match &origin_value { Some(v) => format!("with Origin `{v}`"), None => "without an Origin header".to_string() },
-            if creds { "included" } else { "not included" },
-        ));
+        self.step(
+            "http-network-or-cache-fetch",
+            spec!("#http-network-or-cache-fetch"),
+            Some(ex.index),
+            StepResult::Info,
+            Sentence::Sent {
+                method: method_shown,
+                url: self.url_text(),
+                origin: origin_shown,
+                creds,
+                credentials: credentials_mode,
+                tainting,
+            },
+        );
         self.state = State::Awaiting(Arc::new(ex));
     }
 
     /// [Append the Fetch metadata headers](https://w3c.github.io/webappsec-fetch-metadata/#abstract-opdef-append-the-fetch-metadata-headers-for-a-request)
     /// (`Sec-Fetch-Dest`, `-Mode`, `-Site`), when the request's URL is
     /// potentially trustworthy.
-    fn append_fetch_metadata(&self, list: &mut HeaderList, mode: RequestMode) {
-        let req = self.req();
+    fn append_fetch_metadata(&mut self, list: &mut HeaderList, mode: RequestMode) {
+        let req = Arc::clone(
+            self.request
+                .as_ref()
+                .expect("main fetch runs only after the constructor succeeded"),
+        );
         if !is_potentially_trustworthy_url(&req.url_list[0]) {
             return;
         }
-        list.set(b"Sec-Fetch-Dest".to_vec(), b"empty".to_vec());
-        list.set(
-            b"Sec-Fetch-Mode".to_vec(),
-            mode.as_str().as_bytes().to_vec(),
-        );
-        list.set(
-            b"Sec-Fetch-Site".to_vec(),
-            sec_fetch_site(&req.origin, &req.url_list)
-                .as_bytes()
-                .to_vec(),
-        );
+        let (mut site, seen) = self.sec_fetch_site;
+        for url in &req.url_list[seen..] {
+            site = sec_fetch_site_append(&req.origin, site, url);
+        }
+        self.sec_fetch_site = (site, req.url_list.len());
+        list.set_static(b"Sec-Fetch-Dest", b"empty");
+        list.set_static(b"Sec-Fetch-Mode", mode.as_str().as_bytes());
+        list.set_static(b"Sec-Fetch-Site", site.as_bytes());
     }
 
     /// Scheme fetch of a `data:` URL: a basic 200 response with its MIME type.
@@ -1256,7 +1272,7 @@ impl Fetch {
             spec!("#concept-scheme-fetch"),
             None,
             StepResult::Info,
-            "`about:blank` is fetched without any server: an empty text/html response.".into(),
+            "`about:blank` is fetched without any server: an empty text/html response.",
         );
         let req = self.req_shared();
         let response = if req.tainting == ResponseTainting::Opaque {
@@ -1357,10 +1373,10 @@ impl Fetch {
             spec!("#concept-cors-check"),
             i,
             StepResult::Pass,
-            format!(
-                "The preflight response passes the CORS check for origin `{serialized}`{}.",
-                if include { " with credentials" } else { "" }
-            ),
+            Sentence::PreflightPasses {
+                origin: serialized.clone(),
+                include,
+            },
         );
         if !is_ok_status(res.status) {
             return self.fail(
@@ -1418,11 +1434,11 @@ impl Fetch {
                 );
             }
         };
-        let methods = match methods {
-            None if req.use_cors_preflight => vec![req.method.clone()],
-            m => m.unwrap_or_default(),
+        let methods: Names = match methods {
+            None if req.use_cors_preflight => Arc::from([req.method.clone()]),
+            m => Arc::from(m.unwrap_or_default()),
         };
-        let header_names = header_names.unwrap_or_default();
+        let header_names: Names = Arc::from(header_names.unwrap_or_default());
         let listed = |n: &[u8]| header_names.iter().any(|h| h.eq_ignore_ascii_case(n));
         let star_methods = methods.iter().any(|m| m == b"*");
         let star_headers = header_names.iter().any(|h| h == b"*");
@@ -1466,8 +1482,8 @@ impl Fetch {
             }
         }
         // What main fetch computed for this request's headers.
-        let unsafe_names = std::mem::take(&mut self.preflight_unsafe_names);
-        for name in &unsafe_names {
+        let unsafe_names = self.preflight_unsafe_names.take().unwrap_or_default();
+        for name in unsafe_names.iter() {
             if !listed(name) && (include || !star_headers) {
                 let n = lower(name);
                 return self.fail(
@@ -1523,14 +1539,11 @@ impl Fetch {
             spec!("#cors-preflight-fetch-0"),
             i,
             StepResult::Pass,
-            format!(
-                "The preflight allows `{method}`{}; max-age {max_age} s.",
-                if unsafe_names.is_empty() {
-                    String::new()
-                } else {
-                    format!(" with `{}`", join_names(&unsafe_names, ","))
-                }
-            ),
+            Sentence::PreflightAllows {
+                method: sentence::method(&req.method),
+                names: unsafe_names,
+                max_age,
+            },
         );
         if !stored_early {
             self.store_preflight_result(now, cache, i, &req, &methods, &header_names, max_age);
@@ -1548,8 +1561,8 @@ impl Fetch {
         cache: &mut PreflightCache,
         i: Option<usize>,
         req: &Request,
-        methods: &[Vec<u8>],
-        header_names: &[Vec<u8>],
+        methods: &Names,
+        header_names: &Names,
         max_age: u64,
     ) {
         if !self.config.preflight_cache {
@@ -1560,13 +1573,14 @@ impl Fetch {
         let k = CacheKey {
             key: &key,
             origin: &origin,
-            url: &url,
+            url: url.full(),
             include,
         };
         if rules.cache_store == CacheStore::ReplaceWholesale {
             cache.clear(&k);
         }
         let restart = rules.cache_store != CacheStore::Spec;
+        cache.reserve(methods.len() + header_names.len());
         let keep = |item: &Vec<u8>| rules.cache_star_from_credentialed || !include || item != b"*";
         let tainted_ok = rules.cache_tainted || !req.is_redirect_tainted();
         for m in methods.iter().filter(|m| keep(m) && tainted_ok) {
@@ -1595,11 +1609,11 @@ impl Fetch {
                 spec!("#concept-cache-create-entry"),
                 i,
                 StepResult::Info,
-                format!(
-                    "Cached for {max_age} s: methods [{}], headers [{}].",
-                    join_names(methods, ", "),
-                    join_names(header_names, ", ")
-                ),
+                Sentence::Cached {
+                    max_age,
+                    methods: Arc::clone(methods),
+                    headers: Arc::clone(header_names),
+                },
             );
         }
     }
@@ -1635,25 +1649,23 @@ impl Fetch {
                 let f = cors_failure(&failure, &serialized, req.credentials, url, false, i, &res);
                 return self.fail(cache, f);
             }
+            let url_text = self.url_text();
             self.step(
                 "cors-check",
                 spec!("#concept-cors-check"),
                 i,
                 StepResult::Pass,
-                format!(
-                    "The response from {url} passes the CORS check for origin `{serialized}`{}.",
-                    if req.credentials == CredentialsMode::Include {
-                        " with credentials"
-                    } else {
-                        ""
-                    }
-                ),
+                Sentence::ResponsePasses {
+                    url: url_text.clone(),
+                    origin: serialized.clone(),
+                    include: req.credentials == CredentialsMode::Include,
+                },
             );
-            self.warn_fragile_cors_response(url, &serialized, req.credentials, &res);
+            self.warn_fragile_cors_response(&url_text, &serialized, req.credentials, &res);
         }
         if req.tainting == ResponseTainting::Opaque {
             let corp = res.headers.get(b"cross-origin-resource-policy");
-            let policy = self.client.embedder_policy;
+            let policy = self.embedder_policy;
             let allowed = |p: EmbedderPolicy| {
                 corp_internal_check(
                     &req.origin,
@@ -1725,7 +1737,7 @@ impl Fetch {
                 RedirectMode::Manual => {
                     if req.mode != RequestMode::Navigate {
                         self.step("http-fetch", spec!("#concept-http-fetch"), i, StepResult::Info,
-                            "Redirect mode `manual`: script gets an opaque-redirect filtered response.".into());
+                            "Redirect mode `manual`: script gets an opaque-redirect filtered response.");
                         return self.finish(ResponseRecord {
                             type_: ResponseType::OpaqueRedirect,
                             status: 0,
@@ -1736,9 +1748,14 @@ impl Fetch {
                     }
                 }
                 RedirectMode::Follow => {
+                    // The redirect changes the request: let go of this
+                    // handle first, or `Arc::make_mut` would copy it.
+                    drop(req);
                     if self.http_redirect_fetch(cache, &ex, &res) {
                         return;
                     }
+                    let req = self.req_shared();
+                    return self.finish_http(&req, &ex, res);
                 }
             }
         }
@@ -1891,9 +1908,11 @@ impl Fetch {
             return true;
         }
         let keep_headers = self.config.rules().redirect_keeps_request_headers;
+        // The only handle left is the fetch's: no copy of the request.
+        drop(req);
         let r = self.req_mut();
         r.redirect_count += 1;
-        let mut changes = Vec::new();
+        let mut changes = RedirectChanges::default();
         if ((status == 301 || status == 302) && r.method == b"POST")
             || (status == 303 && r.method != b"GET" && r.method != b"HEAD")
         {
@@ -1910,34 +1929,29 @@ impl Fetch {
                     r.headers.delete(name);
                 }
             }
-            changes.push(if keep_headers {
-                "the method becomes GET and the body is dropped (this browser keeps the body's headers)".to_string()
-            } else {
-                "the method becomes GET and the body and its headers are dropped".to_string()
-            });
+            changes.to_get = Some(keep_headers);
         }
         let cross_origin_hop = !Origin::of_url(current).is_same_origin_with_url(&location_url);
         if cross_origin_hop && !keep_headers && r.headers.contains(b"authorization") {
             r.headers.delete(b"authorization");
-            changes.push("`Authorization` is removed (cross-origin hop)".to_string());
+            changes.authorization_removed = true;
         }
-        r.url_list.push(location_url.clone());
+        let url_text = UrlText::new(&location_url);
+        r.url_list.push(location_url);
         let count = r.redirect_count;
         self.crossed_origins |= cross_origin_hop;
+        self.url_text = Some(url_text.clone());
         self.step(
             "http-redirect-fetch",
             spec!("#concept-http-redirect-fetch"),
             i,
             StepResult::Info,
-            format!(
-                "Redirect {count} ({status}) to {}{}.",
-                no_fragment(&location_url),
-                if changes.is_empty() {
-                    String::new()
-                } else {
-                    format!("; {}", changes.join("; "))
-                }
-            ),
+            Sentence::Redirect {
+                count,
+                status,
+                url: url_text,
+                changes,
+            },
         );
         self.state = State::MainFetch;
         true
@@ -1950,7 +1964,7 @@ impl Fetch {
         let visible: Vec<(String, String)> = match req.tainting {
             ResponseTainting::Opaque => {
                 self.step("filtered-response", spec!("#concept-filtered-response-opaque"), None, StepResult::Info,
-                    "No-cors, cross-origin: script gets an opaque response (status 0, no headers, no body).".into());
+                    "No-cors, cross-origin: script gets an opaque response (status 0, no headers, no body).");
                 return self.finish(ResponseRecord {
                     type_: ResponseType::Opaque,
                     status: 0,
@@ -1968,21 +1982,19 @@ impl Fetch {
                     req.credentials,
                     self.config.rules().expose_headers_star_despite_failure,
                 );
+                let visible = sorted_and_combined(&res.headers, |n| {
+                    headers::response::is_cors_safelisted_response_header_name(n, &exposed)
+                });
                 if !exposed.is_empty() {
                     self.step(
                         "filtered-response",
                         spec!("#concept-response-cors-exposed-header-name-list"),
                         None,
                         StepResult::Info,
-                        format!(
-                            "Access-Control-Expose-Headers exposes: {}.",
-                            join_names(&exposed, ", ")
-                        ),
+                        Sentence::Exposed(exposed),
                     );
                 }
-                sorted_and_combined(&res.headers, |n| {
-                    headers::response::is_cors_safelisted_response_header_name(n, &exposed)
-                })
+                visible
             }
         };
         let type_ = if req.tainting == ResponseTainting::Cors {
@@ -2000,23 +2012,48 @@ impl Fetch {
     }
 }
 
+/// The names of the headers script can read, for the closing sentence: the
+/// CORS-safelisted response-header names static, others copied once.
+fn readable_names(headers: &[(String, String)]) -> Vec<Str> {
+    const KNOWN: [&str; 7] = [
+        "cache-control",
+        "content-language",
+        "content-length",
+        "content-type",
+        "expires",
+        "last-modified",
+        "pragma",
+    ];
+    headers
+        .iter()
+        .map(|(n, _)| match KNOWN.iter().find(|k| **k == n) {
+            Some(k) => Str::Static(k),
+            None => Str::Shared(Arc::from(n.as_str())),
+        })
+        .collect()
+}
+
 /// [Sort and combine](https://fetch.spec.whatwg.org/#concept-header-list-sort-and-combine)
 /// the headers of `list` whose name `keep`s, decoded for the trace: what
 /// `HeaderList::sort_and_combine` gives for the kept headers, without
 /// copying them into a list of their own first.
 fn sorted_and_combined(list: &HeaderList, keep: impl Fn(&[u8]) -> bool) -> Vec<(String, String)> {
     let kept: Vec<(&[u8], &[u8])> = list.iter().filter(|(n, _)| keep(n)).collect();
-    let names = headers::request::convert_header_names_to_a_sorted_lowercase_set(
-        kept.iter().map(|(n, _)| *n),
-    );
+    // The sorted lowercase set of the names, decoded as it is built:
+    // decoding keeps the byte order (each byte becomes the code point of its
+    // value, and `String`s compare by code point) and keeps distinct names
+    // distinct, so sorting and deduplicating the decoded names gives the
+    // decoded set, without a byte copy of each name first.
+    let mut names: Vec<String> = kept.iter().map(|(n, _)| lower(n)).collect();
+    names.sort_unstable();
+    names.dedup();
     let mut out = Vec::with_capacity(names.len());
-    for name in names {
+    for shown in names {
         let mut values = kept
             .iter()
-            .filter(|(n, _)| n.eq_ignore_ascii_case(&name))
+            .filter(|(n, _)| decodes_to_lowercase(n, &shown))
             .map(|(_, v)| *v);
-        let shown = isomorphic_decode(&name);
-        if name == b"set-cookie" {
+        if shown == "set-cookie" {
             for value in values {
                 out.push((shown.clone(), isomorphic_decode(value)));
             }
@@ -2029,6 +2066,17 @@ fn sorted_and_combined(list: &HeaderList, keep: impl Fn(&[u8]) -> bool) -> Vec<(
         }
     }
     out
+}
+
+/// Whether the name `n`, lowercased and isomorphic decoded, is `lowercase`.
+fn decodes_to_lowercase(n: &[u8], lowercase: &str) -> bool {
+    if lowercase.is_ascii() {
+        return n.eq_ignore_ascii_case(lowercase.as_bytes());
+    }
+    let mut chars = lowercase.chars();
+    n.iter()
+        .all(|&b| chars.next() == Some(char::from(b.to_ascii_lowercase())))
+        && chars.next().is_none()
 }
 
 /// The max-age a preflight response gives under `rules` (step 7 of the
@@ -2156,25 +2204,6 @@ fn step_name_for(kind: ErrorKind) -> &'static str {
         CorpBlocked => "cross-origin-resource-policy-check",
         TransportError => "http-network-fetch",
         _ => "request-constructor",
-    }
-}
-
-fn describe_unsafe(reason: &headers::request::UnsafeReason) -> String {
-    use headers::request::UnsafeReason as UnsafeWhy;
-    match reason {
-        UnsafeWhy::NameNotSafelisted => "not a CORS-safelisted request-header name".into(),
-        UnsafeWhy::ValueTooLong { len } => format!("value of {len} bytes, over 128"),
-        UnsafeWhy::UnsafeByte { byte } => format!("value has the CORS-unsafe byte 0x{byte:02X}"),
-        UnsafeWhy::DisallowedByte { byte } => format!("value has the byte 0x{byte:02X}, not allowed for this header"),
-        UnsafeWhy::MimeTypeParseFailure => "value is not a valid MIME type".into(),
-        UnsafeWhy::MimeEssenceNotSafelisted { essence } => format!(
-            "MIME type `{essence}` is not application/x-www-form-urlencoded, multipart/form-data or text/plain"
-        ),
-        UnsafeWhy::RangeParseFailure => "not a single `bytes=N-` or `bytes=N-M` range".into(),
-        UnsafeWhy::RangeWithoutStart => "a range without a start (`bytes=-N`)".into(),
-        UnsafeWhy::ClientHintValue => "a client hint whose value is not of the form the browser requires".into(),
-        UnsafeWhy::RangeBoundTooLarge { max } => format!("a range bound above {max}, the largest this browser parses"),
-        UnsafeWhy::TotalOver1024 { total } => format!("safelisted values total {total} bytes, over 1024"),
     }
 }
 

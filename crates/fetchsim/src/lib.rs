@@ -39,6 +39,7 @@ mod fetch;
 mod profile;
 mod request;
 pub mod scenario;
+mod sentence;
 mod trace;
 
 pub use browser::{Browser, Route, Routes, ServerResponse, Transport, TransportError};
@@ -59,7 +60,7 @@ pub use http;
 pub use profile::{CacheClear, CacheStore, MaxAgeRule, Profile, ProfileRules};
 pub use request::{BodyInit, BodySource, Client, DetailedBody, Duplex, Request, RequestInit};
 pub use trace::{
-    Outcome, ReceivedResponse, RequestKind, RequestRecord, ResponseRecord, ResponseType,
+    Detail, Outcome, ReceivedResponse, RequestKind, RequestRecord, ResponseRecord, ResponseType,
     Simulation, Step, StepResult, Trace, Warning, WARNING_KINDS,
 };
 pub use url;

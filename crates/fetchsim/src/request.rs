@@ -45,11 +45,16 @@ impl Client {
     /// of the client's fetches: its top-level site (an opaque origin is a
     /// site of its own, distinct from every other).
     pub fn partition_key(&self) -> String {
-        match &self.top_level_site {
-            Some(site) => site.clone(),
-            None if self.origin.is_opaque() => format!("{:?}", self.origin.as_url_origin()),
-            None => self.origin.site(),
-        }
+        partition_key(&self.origin, self.top_level_site.as_deref())
+    }
+}
+
+/// [`Client::partition_key`] from the client's origin and top-level site.
+pub(crate) fn partition_key(origin: &Origin, top_level_site: Option<&str>) -> String {
+    match top_level_site {
+        Some(site) => site.to_string(),
+        None if origin.is_opaque() => format!("{:?}", origin.as_url_origin()),
+        None => origin.site(),
     }
 }
 
@@ -265,14 +270,14 @@ pub(crate) fn step(
     step: &'static str,
     anchor: &'static str,
     result: StepResult,
-    detail: String,
+    detail: impl Into<crate::sentence::Sentence>,
 ) -> Step {
     Step {
         step,
         spec: anchor,
         request: None,
         result,
-        detail,
+        detail: crate::trace::Detail(detail.into()),
     }
 }
 
@@ -368,8 +373,8 @@ pub(crate) fn construct(
             ),
         ));
     }
-    let method = headers::method::normalize_method(&method_bytes);
-    if method != method_bytes {
+    let mut method = method_bytes;
+    if headers::method::normalize_method_in_place(&mut method) {
         steps.push(step(
             "request-constructor",
             spec!("#concept-method-normalize"),
@@ -448,7 +453,7 @@ pub(crate) fn construct(
             "request-constructor",
             ctor,
             StepResult::Info,
-            "A ReadableStream body sets the use-CORS-preflight flag.".into(),
+            "A ReadableStream body sets the use-CORS-preflight flag.",
         ));
     }
 
@@ -541,7 +546,7 @@ fn headers_append(
     if no_cors && list.contains(b"range") {
         list.delete(b"range");
         steps.push(step("headers-validate", spec!("#concept-headers-remove-privileged-no-cors-request-headers"), StepResult::Info,
-            "`Range` is a privileged no-CORS request-header; the `request-no-cors` guard removes it.".into()));
+            "`Range` is a privileged no-CORS request-header; the `request-no-cors` guard removes it."));
     }
     Ok(())
 }

@@ -2,7 +2,9 @@
 //! decision on the way (the trace format of `docs/scenario-format.md`).
 
 use crate::error::NetworkError;
-use serde::Serialize;
+use crate::sentence::Sentence;
+use serde::{Serialize, Serializer};
+use std::fmt;
 
 /// `ok` (the promise resolves) or `network-error` (it rejects).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -139,7 +141,81 @@ pub struct Step {
     /// Pass, fail or info.
     pub result: StepResult,
     /// One sentence for a person.
-    pub detail: String,
+    pub detail: Detail,
+}
+
+/// One sentence for a person (a step's `detail`, a warning's `message`).
+///
+/// The fetch records the values the sentence mentions and formats it only
+/// when it is shown (`Display`, `to_string()`) or serialized (as a string):
+/// a trace that nobody reads costs no formatting. Equality compares the
+/// text.
+#[derive(Clone)]
+pub struct Detail(pub(crate) Sentence);
+
+impl Detail {
+    /// The sentence, formatted.
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        match &self.0 {
+            Sentence::Text(s) => std::borrow::Cow::Borrowed(s),
+            Sentence::Static(s) => std::borrow::Cow::Borrowed(s),
+            other => std::borrow::Cow::Owned(other.to_string()),
+        }
+    }
+}
+
+impl fmt::Display for Detail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl fmt::Debug for Detail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.text(), f)
+    }
+}
+
+impl PartialEq for Detail {
+    fn eq(&self, other: &Detail) -> bool {
+        self.text() == other.text()
+    }
+}
+
+impl Eq for Detail {}
+
+impl PartialEq<str> for Detail {
+    fn eq(&self, other: &str) -> bool {
+        self.text() == other
+    }
+}
+
+impl PartialEq<&str> for Detail {
+    fn eq(&self, other: &&str) -> bool {
+        self.text() == *other
+    }
+}
+
+impl From<String> for Detail {
+    fn from(s: String) -> Detail {
+        Detail(Sentence::Text(s))
+    }
+}
+
+impl From<&'static str> for Detail {
+    fn from(s: &'static str) -> Detail {
+        Detail(Sentence::Static(s))
+    }
+}
+
+impl Serialize for Detail {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match &self.0 {
+            Sentence::Text(s) => serializer.serialize_str(s),
+            Sentence::Static(s) => serializer.serialize_str(s),
+            other => serializer.collect_str(other),
+        }
+    }
 }
 
 /// The trace of one fetch.
@@ -195,7 +271,7 @@ pub struct Warning {
     /// The anchor (full URL) of the step concerned.
     pub spec: &'static str,
     /// One plain sentence: what and what to change.
-    pub message: String,
+    pub message: Detail,
 }
 
 /// What `fetchsim simulate` prints for one scenario,
