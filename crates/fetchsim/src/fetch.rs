@@ -210,6 +210,10 @@ pub struct Fetch {
     /// Whether the first main request carried credentials (for profiles that
     /// decide them once).
     first_credentials: Option<bool>,
+    /// The failure of a redirect's check that a profile makes only when the
+    /// redirected request is about to be sent
+    /// ([`ProfileRules::redirect_cors_check_credentials_from_first_url`]).
+    redirect_failure_before_send: Option<Failure>,
     /// Whether a redirect went from one origin to another.
     crossed_origins: bool,
     /// Whether the request had a non-safelisted method or CORS-unsafe headers
@@ -321,6 +325,7 @@ impl Fetch {
             preflight_path: false,
             last_origin: None,
             first_credentials: None,
+            redirect_failure_before_send: None,
             crossed_origins: false,
             started_unsafe: false,
             preflight_unsafe_names: None,
@@ -909,7 +914,7 @@ impl Fetch {
                         )),
                     );
                 }
-                self.send_main();
+                self.send_main_checked(cache);
             }
             MainFetchBranch::CorsWithPreflight => {
                 self.preflight_path = true;
@@ -917,7 +922,7 @@ impl Fetch {
                 self.http_fetch_with_preflight(now, cache, &names, safelisted_method);
                 self.preflight_unsafe_names = Some(names);
             }
-            _ => self.send_main(),
+            _ => self.send_main_checked(cache),
         }
     }
 
@@ -974,7 +979,7 @@ impl Fetch {
                     url,
                 },
             );
-            self.send_main();
+            self.send_main_checked(cache);
         }
     }
 
@@ -1080,6 +1085,62 @@ impl Fetch {
 
     /// The request itself, through [HTTP-network-or-cache fetch](https://fetch.spec.whatwg.org/#http-network-or-cache-fetch):
     /// `Origin` and credentials decided here.
+    /// Send the main request, unless a redirect's check that a profile
+    /// makes only now fails
+    /// ([`ProfileRules::redirect_cors_check_credentials_from_first_url`]).
+    fn send_main_checked(&mut self, cache: &mut PreflightCache) {
+        match self.redirect_failure_before_send.take() {
+            Some(failure) => self.fail(cache, failure),
+            None => self.send_main(),
+        }
+    }
+
+    /// WebKit's CORS check of a redirect it follows, with the credentials
+    /// policy it decided on the first URL
+    /// ([`ProfileRules::redirect_cors_check_credentials_from_first_url`]):
+    /// the failure, to report when the redirected request is about to be
+    /// sent. `None` under other profiles, when the check passes, and when
+    /// the standard's check ([CORS check](https://fetch.spec.whatwg.org/#concept-cors-check)
+    /// in [HTTP fetch](https://fetch.spec.whatwg.org/#concept-http-fetch))
+    /// is already this one.
+    fn redirect_check_from_first_url(
+        &self,
+        req: &Request,
+        res: &Received,
+        url: &str,
+        i: Option<usize>,
+    ) -> Option<Failure> {
+        if !self
+            .config
+            .rules()
+            .redirect_cors_check_credentials_from_first_url
+            || req.tainting != ResponseTainting::Cors
+            || req.credentials != CredentialsMode::SameOrigin
+            || self.first_credentials != Some(true)
+        {
+            return None;
+        }
+        let serialized = self.serialized_origin(req);
+        let failure = cors_check(&res.headers, &serialized, CredentialsMode::Include).err()?;
+        let mut f = cors_failure(
+            &failure,
+            &serialized,
+            CredentialsMode::Include,
+            url,
+            false,
+            i,
+            res,
+        );
+        f.message = format!(
+            "This browser checks the redirects of this request as if its credentials mode were `include`: it decided credentials once, on the first URL, which is same-origin (no credentials are sent). {}",
+            f.message
+        );
+        f.fix = f
+            .fix
+            .map(|fix| format!("{fix}, or fetch with `credentials: \"omit\"`"));
+        Some(f)
+    }
+
     fn send_main(&mut self) {
         let req = self.req();
         let mut list = req.headers.clone();
@@ -1548,7 +1609,7 @@ impl Fetch {
         if !stored_early {
             self.store_preflight_result(now, cache, i, &req, &methods, &header_names, max_age);
         }
-        self.send_main();
+        self.send_main_checked(cache);
     }
 
     /// Step 9 of [CORS-preflight fetch](https://fetch.spec.whatwg.org/#cors-preflight-fetch-0):
@@ -1748,10 +1809,14 @@ impl Fetch {
                     }
                 }
                 RedirectMode::Follow => {
+                    let before_send = self.redirect_check_from_first_url(&req, &res, url, i);
                     // The redirect changes the request: let go of this
                     // handle first, or `Arc::make_mut` would copy it.
                     drop(req);
                     if self.http_redirect_fetch(cache, &ex, &res) {
+                        if !self.is_done() {
+                            self.redirect_failure_before_send = before_send;
+                        }
                         return;
                     }
                     let req = self.req_shared();
@@ -2287,6 +2352,7 @@ fn cors_failure(
 
 /// A failure on its way into a [`NetworkError`]: the kind, the request,
 /// the message and fix, and what the browsers' console lines need.
+#[derive(Debug)]
 struct Failure {
     kind: ErrorKind,
     request: Option<usize>,

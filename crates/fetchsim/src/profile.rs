@@ -129,6 +129,7 @@ impl Profile {
                 location_duplicates: LocationDuplicates::Joined,
                 origin_kept_across_redirects: true,
                 no_cors_credentials_from_first_url: true,
+                redirect_cors_check_credentials_from_first_url: true,
                 redirect_error_needs_location: true,
                 empty_location: EmptyLocation::Fail,
                 about_blank_unsupported: true,
@@ -235,6 +236,16 @@ pub struct ProfileRules {
     /// and keeps that across redirects (WebKit); the standard decides per hop
     /// from the response tainting.
     pub no_cors_credentials_from_first_url: bool,
+    /// Whether each redirect a `cors` request with credentials mode
+    /// `same-origin` follows, once the request went to another origin, is
+    /// CORS-checked as if the credentials mode were `include`
+    /// (`Access-Control-Allow-Credentials: true` needed, `*` refused) when
+    /// the first URL was same-origin (WebKit decides the stored-credentials
+    /// policy once, on the first URL, and its web process checks redirects
+    /// with it; no credentials are sent). The check comes after the network
+    /// process's own: the next URL's preflight is sent, its main request
+    /// is not. The standard checks with the request's credentials mode.
+    pub redirect_cors_check_credentials_from_first_url: bool,
     /// Whether the `Origin` of a non-CORS request ignores the referrer policy
     /// (Chromium sends the origin where the standard sends `null`).
     pub origin_ignores_referrer_policy: bool,
@@ -356,6 +367,7 @@ impl ProfileRules {
         location_duplicates: LocationDuplicates::Fail,
         origin_kept_across_redirects: false,
         no_cors_credentials_from_first_url: false,
+        redirect_cors_check_credentials_from_first_url: false,
         origin_ignores_referrer_policy: false,
         origin_null_after_cross_origin_redirect: false,
         redirect_error_needs_location: false,
