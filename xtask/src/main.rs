@@ -492,6 +492,9 @@ const BENCH_CASES: &[(&str, &str, Option<f64>)] = &[
 /// End-to-end target: `fetchsim simulate` over 3,000 files, µs per fetch.
 const E2E_TARGET_US: f64 = 20.0;
 const E2E_FILES: usize = 3000;
+/// How many times the end-to-end run is repeated (a 2-core virtual machine
+/// is noisy: the fastest and the median run are printed).
+const E2E_RUNS: usize = 10;
 
 fn target_dir(root: &Path) -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
@@ -607,11 +610,12 @@ fn bench(root: &Path, args: &[&str]) -> ExitCode {
             }
         );
         match end_to_end(root, &cargo, json, jobs) {
-            Ok((files, fetches, secs)) => {
+            Ok((files, fetches, secs, median)) => {
                 let us = secs * 1e6 / fetches as f64;
                 println!(
-                    "\nend to end, {what}: `fetchsim simulate` over {files} files ({fetches} fetches) in one call: {:.1} ms, {us:.1} µs per fetch (target ≤ {E2E_TARGET_US} µs)",
-                    secs * 1e3
+                    "\nend to end, {what}: `fetchsim simulate` over {files} files ({fetches} fetches) in one call: fastest of {E2E_RUNS} runs {:.1} ms, {us:.1} µs per fetch (median {:.1} µs; target ≤ {E2E_TARGET_US} µs)",
+                    secs * 1e3,
+                    median * 1e6 / fetches as f64
                 );
                 if us > E2E_TARGET_US {
                     missed.push(format!(
@@ -662,14 +666,14 @@ fn criterion_median_ns(criterion: &Path, id: &str) -> Option<f64> {
 
 /// Copy the corpus into `E2E_FILES` files (as written, or each scenario
 /// written as JSON when `json`), build the release CLI, run
-/// `fetchsim simulate --jobs=JOBS DIR` once (best of three runs): (files,
-/// fetches, seconds).
+/// `fetchsim simulate --jobs=JOBS DIR` [`E2E_RUNS`] times: (files,
+/// fetches, seconds of the fastest run, seconds of the median run).
 fn end_to_end(
     root: &Path,
     cargo: &str,
     json: bool,
     jobs: usize,
-) -> Result<(usize, usize, f64), String> {
+) -> Result<(usize, usize, f64, f64), String> {
     let corpus = collect_files(&root.join("spec-cases")).map_err(|e| e.to_string())?;
     let mut sources = Vec::new();
     for p in &corpus {
@@ -715,8 +719,8 @@ fn end_to_end(
     let bin = target_dir(root)
         .join("release")
         .join(format!("fetchsim{}", std::env::consts::EXE_SUFFIX));
-    let mut best = f64::MAX;
-    for _ in 0..3 {
+    let mut times = Vec::with_capacity(E2E_RUNS);
+    for _ in 0..E2E_RUNS {
         let start = std::time::Instant::now();
         let status = std::process::Command::new(&bin)
             .arg("simulate")
@@ -732,9 +736,10 @@ fn end_to_end(
                 dir.display()
             ));
         }
-        best = best.min(secs);
+        times.push(secs);
     }
-    Ok((E2E_FILES, fetches, best))
+    times.sort_by(f64::total_cmp);
+    Ok((E2E_FILES, fetches, times[0], times[times.len() / 2]))
 }
 
 /// The browser's time for the corpus (from `target/browsers/REPORT.json`)
