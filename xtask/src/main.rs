@@ -484,6 +484,11 @@ const BENCH_CASES: &[(&str, &str, Option<f64>)] = &[
         "floor: both, read the response's ACAO",
         None,
     ),
+    (
+        "floor/preflight_put_io",
+        "floor: the preflighted PUT's two requests and reads",
+        None,
+    ),
     ("corpus/run", "whole corpus (parsed once)", None),
     ("corpus/simulate_json", "corpus + trace JSON", None),
     ("corpus/parse", "scenario parsing (per file)", None),

@@ -392,7 +392,71 @@ fn floor_cases() -> Vec<(&'static str, FloorRun)> {
                 black_box(floor_simple_get_io(&response));
             }),
         ),
+        {
+            let answers = preflight_put().answers;
+            (
+                "preflight_put_io",
+                Box::new(move || {
+                    black_box(floor_preflight_put_io(&answers[0], &answers[1]));
+                }),
+            )
+        },
     ]
+}
+
+/// The credentialed preflighted `PUT` with 10 headers at the API's floor:
+/// parse the URL, build the `OPTIONS` request (`Origin`,
+/// `Access-Control-Request-Method`, `-Headers`, `Accept`, `Sec-Fetch-*`),
+/// read the four `Access-Control-Allow-*` headers of its response, build the
+/// `PUT` with its 10 headers, `Origin` and `Sec-Fetch-*`, and read
+/// `Access-Control-Allow-Origin` and `-Credentials` of its response. No
+/// check, no cache, no trace.
+fn floor_preflight_put_io(preflight: &http::Response<()>, main: &http::Response<()>) -> bool {
+    let url = Url::parse(black_box("https://api.example.test/items/42")).expect("the URL parses");
+    let uri = &url[..Position::AfterQuery];
+    let fetch_metadata = |b: http::request::Builder| {
+        b.header("origin", black_box(APP))
+            .header("sec-fetch-dest", black_box("empty"))
+            .header("sec-fetch-mode", black_box("cors"))
+            .header("sec-fetch-site", black_box("same-site"))
+    };
+    let options = fetch_metadata(
+        http::Request::builder()
+            .method(http::Method::OPTIONS)
+            .uri(black_box(uri))
+            .header("accept", black_box("*/*"))
+            .header("access-control-request-method", black_box("PUT"))
+            .header("access-control-request-headers", black_box(ALLOWED_HEADERS)),
+    )
+    .body(())
+    .expect("the preflight is valid");
+    black_box(&options);
+    let h = preflight.headers();
+    let preflight_ok = [
+        "access-control-allow-origin",
+        "access-control-allow-credentials",
+        "access-control-allow-methods",
+        "access-control-allow-headers",
+    ]
+    .iter()
+    .all(|n| h.get(*n).is_some());
+    let mut put = fetch_metadata(
+        http::Request::builder()
+            .method(http::Method::PUT)
+            .uri(black_box(uri)),
+    );
+    for (name, value) in TEN_HEADERS {
+        put = put.header(*name, black_box(*value));
+    }
+    let put = put.body(()).expect("the request is valid");
+    black_box(&put);
+    let h = main.headers();
+    let main_ok = h
+        .get(http::header::ACCESS_CONTROL_ALLOW_ORIGIN)
+        .is_some_and(|v| v.as_bytes() == APP.as_bytes())
+        && h.get(http::header::ACCESS_CONTROL_ALLOW_CREDENTIALS)
+            .is_some_and(|v| v.as_bytes() == b"true");
+    preflight_ok && main_ok
 }
 
 /// Parse the request URL, as the `Request` constructor must.
