@@ -77,7 +77,24 @@ fn chromium_view(kind: ErrorKind, ctx: &FailureContext) -> Chromium {
     };
     let parses = |v: &str| url::Url::parse(v).is_ok();
     let redirected = ctx.initial_url != ctx.url;
+    let several = |v: &str| v.contains([' ', ',']);
     match kind {
+        // Chromium reads a value holding a space or a comma as several
+        // values (`* *`, `null *`, `http://a.test /`), whatever they are.
+        InvalidAllowOriginValue if several(&value) => cors(MultipleAllowOriginValues, value),
+        PreflightInvalidAllowOriginValue if several(&value) => {
+            cors(PreflightMultipleAllowOriginValues, value)
+        }
+        // A 3xx without `Location` is not a redirect to Chromium's network
+        // stack: the preflight's status is not ok (the engine's failure
+        // carries the location as its value when there is one).
+        PreflightDisallowedRedirect if ctx.value.is_none() => cors(PreflightInvalidStatus, value),
+        // `fetch("about:blank")` under the profiles that refuse it: Blink's
+        // FetchManager line, as for the schemes of `CorsDisabledScheme`.
+        UnsupportedScheme if ctx.url.starts_with("about:") => Chromium::Blink(format!(
+            "Fetch API cannot load {}. URL scheme \"about\" is not supported.",
+            ctx.url
+        )),
         // Chromium only calls a value invalid when it does not parse as a
         // URL (`Null`, ``); one that parses (`http://App.Example.Test`,
         // `http://a.test/`) "is not equal to the supplied origin".
@@ -202,6 +219,8 @@ pub fn firefox_message_id(kind: ErrorKind, ctx: &FailureContext) -> Option<&'sta
         }
         InvalidAllowCredentials | PreflightInvalidAllowCredentials => "CORSMissingAllowCredentials",
         PreflightInvalidStatus => "CORSPreflightDidNotSucceed3",
+        // A 3xx without `Location` is a preflight that did not succeed.
+        PreflightDisallowedRedirect if ctx.value.is_none() => "CORSPreflightDidNotSucceed3",
         PreflightDisallowedRedirect => "CORSExternalRedirectNotAllowed",
         InvalidAllowMethodsPreflightResponse => "CORSInvalidAllowMethod",
         InvalidAllowHeadersPreflightResponse => "CORSInvalidAllowHeader",

@@ -1422,7 +1422,9 @@ impl Fetch {
                     res.status
                 ))
                 .fix(format!("answer the OPTIONS request to {url} itself with 200 or 204 and the CORS headers, instead of redirecting it"))
-                .status(res.status),
+                .status(res.status)
+                // Whether there is a location decides the browsers' lines.
+                .value_opt(res.headers.get_cow(b"location").map(|v| isomorphic_decode(&v))),
             );
         }
         if let Err(failure) = cors_check(&res.headers, &serialized, req.credentials) {
@@ -2378,6 +2380,11 @@ impl Failure {
 
     fn fix(mut self, fix: impl Into<String>) -> Self {
         self.fix = Some(fix.into());
+        self
+    }
+
+    fn value_opt(mut self, value: Option<String>) -> Self {
+        self.value = value;
         self
     }
 
