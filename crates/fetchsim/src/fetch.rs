@@ -235,6 +235,26 @@ pub struct Fetch {
     sec_fetch_site: (&'static str, usize),
 }
 
+/// The request's [preflight-cache](https://fetch.spec.whatwg.org/#cors-preflight-cache)
+/// key, owned; [`CacheKeyParts::key`] lends it as a [`CacheKey`].
+struct CacheKeyParts {
+    key: String,
+    origin: Str,
+    url: UrlText,
+    include: bool,
+}
+
+impl CacheKeyParts {
+    fn key(&self) -> CacheKey<'_> {
+        CacheKey {
+            key: &self.key,
+            origin: &self.origin,
+            url: self.url.full(),
+            include: self.include,
+        }
+    }
+}
+
 /// The response with each empty header value left out when another header
 /// of the same name has a value (how Firefox merges repeated headers:
 /// [`ProfileRules::response_merge_drops_empty_values`]).
@@ -600,14 +620,14 @@ impl Fetch {
         self.started_unsafe && self.req().redirect_count > 0
     }
 
-    fn cache_key_parts(&self) -> (String, Str, UrlText, bool) {
+    fn cache_key_parts(&self) -> CacheKeyParts {
         let req = self.req();
-        (
-            request::partition_key(&req.origin, self.top_level_site.as_deref()),
-            self.preflight_origin(),
-            self.url_text(),
-            req.credentials == CredentialsMode::Include,
-        )
+        CacheKeyParts {
+            key: request::partition_key(&req.origin, self.top_level_site.as_deref()),
+            origin: self.preflight_origin(),
+            url: self.url_text(),
+            include: req.credentials == CredentialsMode::Include,
+        }
     }
 
     fn fail(&mut self, cache: &mut PreflightCache, failure: Failure) {
@@ -664,15 +684,10 @@ impl Fetch {
                 CacheClear::Never => false,
             };
         if clear {
-            let (key, origin, url, include) = self.cache_key_parts();
-            cache.clear(&CacheKey {
-                key: &key,
-                origin: &origin,
-                url: url.full(),
-                include,
-            });
+            let parts = self.cache_key_parts();
+            cache.clear(&parts.key());
             self.step("preflight-cache", spec!("#concept-cache-clear"), None, StepResult::Info, format!(
-                "The fetch failed (on the preflight path), so the preflight cache entries for {} are cleared.", url.full()
+                "The fetch failed (on the preflight path), so the preflight cache entries for {} are cleared.", parts.url.full()
             ));
         }
         let mut error = NetworkError::new(kind, request, message).with_context(&ctx);
@@ -935,13 +950,8 @@ impl Fetch {
         unsafe_names: &Names,
         safelisted_method: bool,
     ) {
-        let (key, origin, url, include) = self.cache_key_parts();
-        let k = CacheKey {
-            key: &key,
-            origin: &origin,
-            url: url.full(),
-            include,
-        };
+        let parts = self.cache_key_parts();
+        let k = parts.key();
         let method = sentence::method(&self.req().method);
         let use_flag = self.req().use_cors_preflight || self.sticky_preflight_hop();
         let matching = self.config.rules().cache_match;
@@ -976,7 +986,7 @@ impl Fetch {
                 Sentence::CacheCovers {
                     method,
                     names: Arc::clone(unsafe_names),
-                    url,
+                    url: parts.url,
                 },
             );
             self.send_main_checked(cache);
@@ -1632,19 +1642,15 @@ impl Fetch {
             return;
         }
         let rules = self.config.rules();
-        let (key, origin, url, include) = self.cache_key_parts();
-        let k = CacheKey {
-            key: &key,
-            origin: &origin,
-            url: url.full(),
-            include,
-        };
+        let parts = self.cache_key_parts();
+        let k = parts.key();
         if rules.cache_store == CacheStore::ReplaceWholesale {
             cache.clear(&k);
         }
         let restart = rules.cache_store != CacheStore::Spec;
         cache.reserve(methods.len() + header_names.len());
-        let keep = |item: &Vec<u8>| rules.cache_star_from_credentialed || !include || item != b"*";
+        let keep =
+            |item: &Vec<u8>| rules.cache_star_from_credentialed || !parts.include || item != b"*";
         let tainted_ok = rules.cache_tainted || !req.is_redirect_tainted();
         for m in methods.iter().filter(|m| keep(m) && tainted_ok) {
             cache.store_method(
@@ -2082,20 +2088,16 @@ impl Fetch {
 /// The names of the headers script can read, for the closing sentence: the
 /// CORS-safelisted response-header names static, others copied once.
 fn readable_names(headers: &[(String, String)]) -> Vec<Str> {
-    const KNOWN: [&str; 7] = [
-        "cache-control",
-        "content-language",
-        "content-length",
-        "content-type",
-        "expires",
-        "last-modified",
-        "pragma",
-    ];
     headers
         .iter()
-        .map(|(n, _)| match KNOWN.iter().find(|k| **k == n) {
-            Some(k) => Str::Static(k),
-            None => Str::Shared(Arc::from(n.as_str())),
+        .map(|(n, _)| {
+            match headers::response::CORS_SAFELISTED_RESPONSE_HEADER_NAMES
+                .iter()
+                .find(|k| **k == n)
+            {
+                Some(k) => Str::Static(k),
+                None => Str::Shared(Arc::from(n.as_str())),
+            }
         })
         .collect()
 }
