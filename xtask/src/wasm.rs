@@ -78,11 +78,7 @@ fn floor(root: &Path) -> ExitCode {
         ];
         eprintln!("  $ {} {}", cargo(), args.join(" "));
         run(Command::new(cargo()).args(args).current_dir(root))?;
-        let input = root
-            .join("target")
-            .join(TARGET)
-            .join(PROFILE)
-            .join(format!("{}.wasm", FLOOR_CRATE.replace('-', "_")));
+        let input = built_wasm(root, FLOOR_CRATE);
         let bindgen = ensure_wasm_bindgen(&locked_version(root, "wasm-bindgen")?)?;
         let out = root.join("target/wasm/floor");
         if out.exists() {
@@ -292,11 +288,7 @@ fn build_package(root: &Path) -> Result<Vec<FileSize>> {
     ensure_rust_target()?;
     let out_dir = build_wasm(root)?;
     let corpus = out_dir.join(CORPUS_FILE);
-    let input = root
-        .join("target")
-        .join(TARGET)
-        .join(PROFILE)
-        .join(format!("{}.wasm", CRATE.replace('-', "_")));
+    let input = built_wasm(root, CRATE);
     let version = locked_version(root, "wasm-bindgen")?;
     let bindgen = ensure_wasm_bindgen(&version)?;
 
@@ -328,6 +320,15 @@ fn build_package(root: &Path) -> Result<Vec<FileSize>> {
         }
     }
     Ok(sizes)
+}
+
+/// Where `cargo build --target TARGET --profile PROFILE -p KRATE` puts the
+/// crate's wasm.
+fn built_wasm(root: &Path, krate: &str) -> PathBuf {
+    root.join("target")
+        .join(TARGET)
+        .join(PROFILE)
+        .join(format!("{}.wasm", krate.replace('-', "_")))
 }
 
 /// `cargo build` of the wasm; returns the `OUT_DIR` of the crate's build
