@@ -211,7 +211,12 @@ function buildControls(list: CaseInfo[]): void {
           value: p.name,
           onchange: () => setProfile(p.name),
         }),
-        h("label", { for: id, title: p.title }, p.name),
+        h(
+          "label",
+          { for: id, title: p.models ? `${p.title}: models ${p.models.browser} ${p.models.release}` : p.title },
+          p.name,
+          p.models ? h("small", { class: "release" }, ` ${p.models.release}`) : null,
+        ),
       ),
     );
   }

@@ -33,10 +33,13 @@ cargo xtask ci                      fmt --check, clippy -D warnings, cargo test 
 cargo xtask conformance [--check]   run spec-cases/, write target/conformance/REPORT.json
                                     and spec-cases/CONFORMANCE.md; --check fails when the
                                     committed CONFORMANCE.md differs from a fresh run
-cargo xtask browsers [--browser chromium|firefox|webkit|all] [--timeout-ms N] [PATH...]
+cargo xtask browsers [--browser chromium|firefox|webkit|all] [--timeout-ms N]
+                     [--allow-version-mismatch] [PATH...]
                                     run scenarios (default spec-cases/) in real headless browsers,
                                     compare with the simulator's profile for each; writes
-                                    target/browsers/REPORT.json and SUMMARY.md
+                                    target/browsers/REPORT.json and SUMMARY.md. Stops (exit 2)
+                                    when a browser is not the release its profile models
+                                    (`fetchsim --version`), unless --allow-version-mismatch
 cargo xtask wasm [--floor]          build the WebAssembly npm package into target/wasm/pkg (web and
                                     nodejs), print its sizes; fails over 150 KB gzipped wasm + JS
                                     (--floor: the size of the base crates alone, without the simulator)
@@ -100,12 +103,13 @@ fn main() -> ExitCode {
 /// `cargo xtask browsers`: the real-browser differential harness.
 fn browsers(root: &Path, args: &[&str]) -> ExitCode {
     let usage = || {
-        eprintln!("usage: cargo xtask browsers [--browser chromium|firefox|webkit|all] [--timeout-ms N] [PATH...]");
+        eprintln!("usage: cargo xtask browsers [--browser chromium|firefox|webkit|all] [--timeout-ms N] [--allow-version-mismatch] [PATH...]");
         ExitCode::from(2)
     };
     let mut kinds = vec![fetchsim_harness::BrowserKind::Chromium];
     let mut timeout_ms = 10_000;
     let mut paths = Vec::new();
+    let mut allow_version_mismatch = false;
     let mut it = args.iter();
     while let Some(&a) = it.next() {
         let (flag, inline) = match a.split_once('=') {
@@ -141,6 +145,7 @@ fn browsers(root: &Path, args: &[&str]) -> ExitCode {
                     }
                 }
             }
+            "--allow-version-mismatch" if inline.is_none() => allow_version_mismatch = true,
             "-h" | "--help" => return usage(),
             _ if a.starts_with('-') => {
                 eprintln!("xtask browsers: unknown option `{a}`");
@@ -161,6 +166,7 @@ fn browsers(root: &Path, args: &[&str]) -> ExitCode {
         paths,
         root: root.to_path_buf(),
         out_dir: root.join("target").join("browsers"),
+        allow_version_mismatch,
     };
     ExitCode::from(fetchsim_harness::run(&opts) as u8)
 }

@@ -66,6 +66,15 @@ fn main() -> ExitCode {
         }
         "--version" | "-V" => {
             println!("fetchsim {}", env!("CARGO_PKG_VERSION"));
+            for p in Profile::ALL {
+                if let Some(v) = p.browser_version() {
+                    println!(
+                        "profile {}: models {v} (verified with {})",
+                        p.as_str(),
+                        v.verified
+                    );
+                }
+            }
             Ok(ExitCode::SUCCESS)
         }
         other => Err(format!("unknown command `{other}`; run `fetchsim help`")),

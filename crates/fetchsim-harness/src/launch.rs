@@ -92,10 +92,12 @@ fn minibrowser() -> Option<PathBuf> {
     None
 }
 
-/// The Debian packages that provide a browser (and what it needs).
+/// The Debian packages that provide a browser (and what it needs): one
+/// `apt-get install` of all of them keeps a browser and its driver at the
+/// same version.
 fn packages(kind: BrowserKind) -> &'static [&'static str] {
     match kind {
-        BrowserKind::Chromium => &["chromium"],
+        BrowserKind::Chromium => &["chromium", "chromium-driver"],
         BrowserKind::Firefox => &["firefox-esr"],
         BrowserKind::Webkit => &["libwebkit2gtk-4.1-0", "xvfb", "xauth"],
     }
@@ -123,18 +125,27 @@ fn is_root() -> bool {
     unsafe { libc::geteuid() == 0 }
 }
 
+/// The command that installs a browser's packages, package lists updated
+/// first (a fresh machine's lists can be stale, and name an older browser).
+pub fn install_command(kind: BrowserKind) -> String {
+    format!(
+        "apt-get update && apt-get install -y {}",
+        packages(kind).join(" ")
+    )
+}
+
 /// Find the browser; when it is missing and this is root with apt-get,
-/// install it. The error is the exact command to run.
+/// install it (`apt-get update`, then one `apt-get install` of the browser
+/// and its driver). The error is the exact command to run.
 pub fn ensure(kind: BrowserKind) -> Result<Installed, String> {
     if find(kind).is_none() {
-        let pkgs = packages(kind).join(" ");
-        let cmd = format!("apt-get install -y {pkgs}");
+        let cmd = install_command(kind);
         let apt = first_existing(&["/usr/bin/apt-get"]);
         if !(is_root() && apt.is_some()) {
             return Err(format!(
-                "{} is not installed; run: {}{cmd}",
+                "{} is not installed; run{}: {cmd}",
                 kind.name(),
-                if is_root() { "" } else { "sudo " }
+                if is_root() { "" } else { " as root" }
             ));
         }
         eprintln!("browsers: {} is missing; running `{cmd}`", kind.name());
@@ -149,15 +160,10 @@ pub fn ensure(kind: BrowserKind) -> Result<Installed, String> {
         };
         let mut args = vec!["install", "-y"];
         args.extend(packages(kind));
-        if !run(&args) {
-            // The package lists may be missing or stale.
-            let _ = run(&["update"]);
-            if !run(&args) {
-                return Err(format!(
-                    "installing {} failed; run: apt-get update && {cmd}",
-                    kind.name()
-                ));
-            }
+        // Stale package lists install an older browser than the profile
+        // models: update them first, always.
+        if !(run(&["update"]) && run(&args)) {
+            return Err(format!("installing {} failed; run: {cmd}", kind.name()));
         }
     }
     let (binary, xvfb_run) = find(kind).ok_or_else(|| {
@@ -173,6 +179,40 @@ pub fn ensure(kind: BrowserKind) -> Result<Installed, String> {
         xvfb_run,
         version,
     })
+}
+
+impl Installed {
+    /// The version number in [`Installed::version`]: its first word that
+    /// starts with a digit (`156.0.8078.129`, `153.8.0esr`,
+    /// `2.50.6-1~deb12u2`).
+    pub fn version_number(&self) -> Option<&str> {
+        version_number(&self.version)
+    }
+}
+
+fn version_number(line: &str) -> Option<&str> {
+    line.split_whitespace()
+        .find(|w| w.starts_with(|c: char| c.is_ascii_digit()))
+}
+
+/// Whether the installed browser is of the release its profile models
+/// ([`fetchsim::Profile::browser_version`]). The error is one line: what
+/// was found, what the profile models, and the command that installs it.
+pub fn check_version(kind: BrowserKind, inst: &Installed) -> Result<(), String> {
+    let Some(modelled) = kind.profile().browser_version() else {
+        return Ok(());
+    };
+    if inst.version_number().is_some_and(|v| modelled.matches(v)) {
+        return Ok(());
+    }
+    Err(format!(
+        "found {}, but the {} profile models {modelled} (verified with {}); \
+         install it with `{}`, or pass --allow-version-mismatch to compare anyway",
+        inst.version,
+        kind.name(),
+        modelled.verified,
+        install_command(kind)
+    ))
 }
 
 fn version_of(kind: BrowserKind, binary: &Path, _xvfb: Option<&Path>) -> String {
@@ -516,6 +556,70 @@ impl Drop for Running {
     fn drop(&mut self) {
         if self.dir.exists() {
             self.kill();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn installed(version: &str) -> Installed {
+        Installed {
+            binary: PathBuf::from("/usr/bin/true"),
+            xvfb_run: None,
+            version: version.into(),
+        }
+    }
+
+    #[test]
+    fn version_numbers_are_read_from_the_version_lines() {
+        let cases = [
+            (
+                "Chromium 156.0.8078.129 built on Debian GNU/Linux 12 (bookworm)",
+                Some("156.0.8078.129"),
+            ),
+            ("Mozilla Firefox 153.8.0esr", Some("153.8.0esr")),
+            ("WebKitGTK 2.50.6-1~deb12u2", Some("2.50.6-1~deb12u2")),
+            ("WebKitGTK (unknown version)", None),
+        ];
+        for (line, number) in cases {
+            assert_eq!(installed(line).version_number(), number, "{line}");
+        }
+    }
+
+    #[test]
+    fn the_modelled_release_passes_and_another_stops_with_the_install_command() {
+        let ok = [
+            (
+                BrowserKind::Chromium,
+                "Chromium 156.0.8078.73 built on Debian",
+            ),
+            (BrowserKind::Firefox, "Mozilla Firefox 153.7.0esr"),
+            (BrowserKind::Webkit, "WebKitGTK 2.50.6-1~deb12u2"),
+        ];
+        for (kind, line) in ok {
+            assert_eq!(check_version(kind, &installed(line)), Ok(()), "{line}");
+        }
+        let err = check_version(
+            BrowserKind::Chromium,
+            &installed("Chromium 148.0.7778.167 built on Debian GNU/Linux 12 (bookworm)"),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err,
+            "found Chromium 148.0.7778.167 built on Debian GNU/Linux 12 (bookworm), but the \
+             chromium profile models Chromium 156 (verified with 156.0.8078.129); install it \
+             with `apt-get update && apt-get install -y chromium chromium-driver`, or pass \
+             --allow-version-mismatch to compare anyway"
+        );
+        assert!(!err.contains('\n'), "one line");
+        for (kind, line) in [
+            (BrowserKind::Firefox, "Mozilla Firefox 140.3.0esr"),
+            (BrowserKind::Webkit, "WebKitGTK 2.48.3-1"),
+            (BrowserKind::Webkit, "WebKitGTK (unknown version)"),
+        ] {
+            assert!(check_version(kind, &installed(line)).is_err(), "{line}");
         }
     }
 }

@@ -45,6 +45,10 @@ pub struct Options {
     pub root: PathBuf,
     /// Where `REPORT.json`, `SUMMARY.md` and the browser logs go.
     pub out_dir: PathBuf,
+    /// Compare with a browser whose release is not the one its profile
+    /// models ([`fetchsim::Profile::browser_version`]) instead of stopping;
+    /// the report says so.
+    pub allow_version_mismatch: bool,
 }
 
 /// The status of one case in one browser.
@@ -122,6 +126,10 @@ pub struct BrowserRun {
     pub browser: String,
     /// Its version.
     pub version: String,
+    /// Set when the browser is not of the release its profile models (run
+    /// with `--allow-version-mismatch`): what the profile models.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version_mismatch: Option<String>,
     /// Wall time of the run, in ms (browser starts included).
     pub wall_ms: u64,
     /// PASS count.
@@ -230,8 +238,10 @@ pub fn run(opts: &Options) -> i32 {
         eprintln!("browsers: cannot create {}: {e}", opts.out_dir.display());
         return EXIT_SETUP;
     }
-    let mut all_cases = Vec::new();
-    let mut runs = Vec::new();
+    // Every browser is found (or installed) and its release checked before
+    // any runs: a browser of another release than its profile models gives
+    // DIFFs that are not the simulator's, so it stops the run at once.
+    let mut browsers = Vec::new();
     for &kind in &opts.browsers {
         let inst = match launch::ensure(kind) {
             Ok(i) => i,
@@ -240,9 +250,26 @@ pub fn run(opts: &Options) -> i32 {
                 return EXIT_SETUP;
             }
         };
+        let mismatch = match launch::check_version(kind, &inst) {
+            Ok(()) => None,
+            Err(e) if opts.allow_version_mismatch => {
+                eprintln!("browsers: warning: {e}");
+                kind.profile().browser_version().map(|v| v.to_string())
+            }
+            Err(e) => {
+                eprintln!("browsers: {e}");
+                return EXIT_SETUP;
+            }
+        };
+        browsers.push((kind, inst, mismatch));
+    }
+    let mut all_cases = Vec::new();
+    let mut runs = Vec::new();
+    for (kind, inst, mismatch) in browsers {
         println!("== {} ({})", kind.name(), inst.version);
         match run_browser(kind, &inst, &cases, opts) {
-            Ok((reports, run)) => {
+            Ok((reports, mut run)) => {
+                run.version_mismatch = mismatch;
                 for case in &run.known_but_passed {
                     println!(
                         "note: {case} is listed in docs/known-differences.toml for {} but agreed this time",
@@ -647,6 +674,7 @@ fn run_browser(
     let run = BrowserRun {
         browser: kind.name().into(),
         version: inst.version.clone(),
+        version_mismatch: None,
         wall_ms: t0.elapsed().as_millis() as u64,
         passed: count(Status::Pass),
         failed: count(Status::Diff) + count(Status::Timeout),

@@ -136,8 +136,12 @@ fn summary(runs: &[Value], cases: &[Value]) -> String {
         let t = total.get(b).copied().unwrap_or_default();
         let ran = t.pass + t.diff + t.timeout;
         s.push_str(&format!(
-            "| {b} | {} | {}/{} ({}) | {} | {} | {} | {:.1} s | {} |\n",
+            "| {b} | {}{} | {}/{} ({}) | {} | {} | {} | {:.1} s | {} |\n",
             r["version"].as_str().unwrap_or(""),
+            match r["version_mismatch"].as_str() {
+                Some(m) => format!(" (**not the release the profile models: {m}**)"),
+                None => String::new(),
+            },
             t.pass,
             ran,
             pct(t.pass, ran),

@@ -179,6 +179,11 @@ pub fn profiles() -> Value {
                 json!({
                     "name": p.as_str(),
                     "title": profile_title(*p),
+                    "models": p.browser_version().map(|v| json!({
+                        "browser": v.browser,
+                        "release": v.release,
+                        "verified": v.verified,
+                    })),
                     "rules": {
                         "max_age_cap": r.max_age_cap,
                         "authorization_covered_by_wildcard": r.authorization_covered_by_wildcard,
@@ -328,6 +333,10 @@ mod tests {
             .map(|p| p["name"].as_str().unwrap())
             .collect();
         assert_eq!(names, ["spec", "chromium", "firefox", "webkit"]);
+        assert!(p[0]["models"].is_null());
+        assert_eq!(p[1]["models"]["browser"], "Chromium");
+        assert_eq!(p[1]["models"]["release"], "156");
+        assert_eq!(p[3]["models"]["browser"], "WebKitGTK");
         assert_eq!(kebab("NegativeIsZero"), "negative-is-zero");
     }
 }

@@ -245,6 +245,11 @@ export interface CorpusEntry extends CaseInfo {
 export interface ProfileInfo {
   name: ProfileName;
   title: string;
+  /**
+   * The browser release the profile models (every rule verified in it by
+   * the differential harness); `null` for `spec`.
+   */
+  models: { browser: string; release: string; verified: string } | null;
   rules: {
     max_age_cap: number;
     authorization_covered_by_wildcard: boolean;

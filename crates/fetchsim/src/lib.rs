@@ -57,7 +57,7 @@ pub use fetchsim_modes::{
     ReferrerPolicy, RequestMode, ResponseTainting,
 };
 pub use http;
-pub use profile::{CacheClear, CacheStore, MaxAgeRule, Profile, ProfileRules};
+pub use profile::{BrowserVersion, CacheClear, CacheStore, MaxAgeRule, Profile, ProfileRules};
 pub use request::{BodyInit, BodySource, Client, DetailedBody, Duplex, Request, RequestInit};
 pub use trace::{
     Detail, Outcome, ReceivedResponse, RequestKind, RequestRecord, ResponseRecord, ResponseType,

@@ -44,6 +44,34 @@ impl Profile {
         }
     }
 
+    /// The browser release this profile models: the release line every rule
+    /// of it was verified in with the differential harness (`cargo xtask
+    /// browsers`), and the exact build of the last full run. `None` for
+    /// [`Profile::Spec`], which follows the standard's text.
+    ///
+    /// Another release line may answer differently: `docs/profiles.md`
+    /// ("Versions") lists what is known to differ in older ones.
+    pub fn browser_version(self) -> Option<BrowserVersion> {
+        match self {
+            Profile::Spec => None,
+            Profile::Chromium => Some(BrowserVersion {
+                browser: "Chromium",
+                release: "156",
+                verified: "156.0.8078.129",
+            }),
+            Profile::Firefox => Some(BrowserVersion {
+                browser: "Firefox ESR",
+                release: "153",
+                verified: "153.8.0esr",
+            }),
+            Profile::Webkit => Some(BrowserVersion {
+                browser: "WebKitGTK",
+                release: "2.50",
+                verified: "2.50.6",
+            }),
+        }
+    }
+
     /// The rules of this profile: each browser's lists only where it departs
     /// from [`ProfileRules::SPEC`] (`docs/profiles.md` gives each row's source
     /// and case).
@@ -347,6 +375,47 @@ pub enum CacheClear {
     AnyFailure,
     /// Never.
     Never,
+}
+
+/// The browser release a [`Profile`] models ([`Profile::browser_version`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct BrowserVersion {
+    /// The browser, as its `--version` line names it (`Chromium`, `Firefox
+    /// ESR`, `WebKitGTK`).
+    pub browser: &'static str,
+    /// The release line modelled: the major version (`156`), or for
+    /// WebKitGTK the major and minor (`2.50`), whose point releases carry
+    /// fixes only.
+    pub release: &'static str,
+    /// The exact build the last full harness run used (`156.0.8078.129`).
+    pub verified: &'static str,
+}
+
+impl BrowserVersion {
+    /// Whether a version number (`156.0.8078.129`, `153.8.0esr`,
+    /// `2.50.6-1~deb12u2`) belongs to the release line modelled: its first
+    /// components equal [`BrowserVersion::release`]'s.
+    ///
+    /// ```
+    /// use fetchsim::Profile;
+    /// let chromium = Profile::Chromium.browser_version().unwrap();
+    /// assert!(chromium.matches("156.0.8078.73"));
+    /// assert!(!chromium.matches("148.0.7778.167"));
+    /// assert!(!chromium.matches("1560.1"));
+    /// ```
+    pub fn matches(&self, version: &str) -> bool {
+        let mut found = version.split(|c: char| !c.is_ascii_digit());
+        self.release
+            .split('.')
+            .all(|want| found.next() == Some(want))
+    }
+}
+
+impl fmt::Display for BrowserVersion {
+    /// `Chromium 156`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.browser, self.release)
+    }
 }
 
 impl ProfileRules {
