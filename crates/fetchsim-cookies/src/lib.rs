@@ -36,7 +36,9 @@ pub mod retrieval;
 pub mod same_site;
 pub mod storage;
 
-pub use policy::{CookiePolicy, DefaultSameSite, ThirdPartyPolicy};
+pub use policy::{
+    ControlCharacters, CookieOrder, CookiePolicy, DefaultSameSite, NamelessPair, ThirdPartyPolicy,
+};
 pub use reason::Reason;
 pub use retrieval::{Excluded, Retrieval};
 pub use same_site::{CrossSite, RequestSite, SameSiteMode};

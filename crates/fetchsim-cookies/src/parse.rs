@@ -6,7 +6,7 @@
 //! (the default path, the clock) is left to the storage model.
 
 use crate::date::parse_cookie_date;
-use crate::{Reason, SameSite};
+use crate::{ControlCharacters, CookiePolicy, NamelessPair, Reason, SameSite};
 
 /// One entry of the cookie-attribute-list, after its attribute's own
 /// processing steps.
@@ -89,23 +89,53 @@ fn split_once(s: &[u8], byte: u8) -> (&[u8], Option<&[u8]>) {
     }
 }
 
-/// Parse a set-cookie-string (§5.6): the cookie, or the reason it is
-/// ignored entirely ([`Reason::ControlCharacter`],
-/// [`Reason::NameValueTooLong`]).
-pub fn parse_set_cookie(set_cookie_string: &[u8]) -> Result<ParsedSetCookie, Reason> {
-    // 1. A CTL other than HTAB anywhere: ignore the string.
-    if set_cookie_string.iter().any(|&b| is_rejected_ctl(b)) {
-        return Err(Reason::ControlCharacter);
-    }
+/// Parse a set-cookie-string (§5.6) as `policy`'s browser does: the
+/// cookie, or the reason it is ignored entirely
+/// ([`Reason::ControlCharacter`], [`Reason::NameValueTooLong`],
+/// [`Reason::EmptyName`]).
+pub fn parse_set_cookie(
+    set_cookie_string: &[u8],
+    policy: &CookiePolicy,
+) -> Result<ParsedSetCookie, Reason> {
+    // 1. A CTL other than HTAB anywhere: ignore the string (a browser that
+    // truncates cuts it at the first CTL or HTAB instead).
+    let set_cookie_string = match policy.control_characters {
+        ControlCharacters::Truncate => {
+            let end = set_cookie_string
+                .iter()
+                .position(|&b| is_rejected_ctl(b) || b == b'\t')
+                .unwrap_or(set_cookie_string.len());
+            &set_cookie_string[..end]
+        }
+        ControlCharacters::Reject | ControlCharacters::RejectTab => {
+            if set_cookie_string.iter().any(|&b| is_rejected_ctl(b)) {
+                return Err(Reason::ControlCharacter);
+            }
+            set_cookie_string
+        }
+    };
     // 2. name-value-pair up to the first ";", unparsed-attributes after.
     let (name_value_pair, unparsed_attributes) = split_once(set_cookie_string, b';');
-    // 3. No "=": empty name, the pair is the value.
-    let (name, value) = match split_once(name_value_pair, b'=') {
-        (name, Some(value)) => (name, value),
-        (value, None) => (&b""[..], value),
+    // 3. No "=": empty name, the pair is the value (or, in Firefox, the
+    // pair is the name).
+    let (name, value) = match (split_once(name_value_pair, b'='), policy.nameless_pair) {
+        ((name, Some(value)), _) => (name, value),
+        ((value, None), NamelessPair::EmptyName) => (&b""[..], value),
+        ((name, None), NamelessPair::NameWithEmptyValue) => (name, &b""[..]),
     };
     // 4. Trim WSP from both.
     let (name, value) = (trim_wsp(name), trim_wsp(value));
+    if policy.nameless_pair == NamelessPair::NameWithEmptyValue
+        && name.is_empty()
+        && !value.is_empty()
+    {
+        return Err(Reason::EmptyName);
+    }
+    if policy.control_characters == ControlCharacters::RejectTab
+        && name.iter().chain(value).any(|&b| b == b'\t')
+    {
+        return Err(Reason::ControlCharacter);
+    }
     // 5. Name and value together at most 4096 octets.
     if name.len() + value.len() > MAX_NAME_VALUE_OCTETS {
         return Err(Reason::NameValueTooLong);
@@ -133,7 +163,7 @@ pub fn parse_set_cookie(set_cookie_string: &[u8]) -> Result<ParsedSetCookie, Rea
                 continue;
             }
             // 7. Process by name; unknown names are ignored.
-            if let Some(attribute) = process_attribute(attribute_name, attribute_value) {
+            if let Some(attribute) = process_attribute(attribute_name, attribute_value, policy) {
                 cookie.attributes.push(attribute);
             }
         }
@@ -142,7 +172,7 @@ pub fn parse_set_cookie(set_cookie_string: &[u8]) -> Result<ParsedSetCookie, Rea
 }
 
 /// §5.6.1–§5.6.7 and CHIPS: one cookie-av, or `None` when it is ignored.
-fn process_attribute(name: &[u8], value: &[u8]) -> Option<Attribute> {
+fn process_attribute(name: &[u8], value: &[u8], policy: &CookiePolicy) -> Option<Attribute> {
     let is = |s: &str| name.eq_ignore_ascii_case(s.as_bytes());
     if is("Expires") {
         // §5.6.1 1–2. A value that is not a cookie-date is ignored. (3–5,
@@ -172,7 +202,11 @@ fn process_attribute(name: &[u8], value: &[u8]) -> Option<Attribute> {
     } else if is("Domain") {
         // §5.6.3 1. cookie-domain. 2. Without a leading ".". 3. Lower case.
         let domain = value.strip_prefix(b".").unwrap_or(value);
-        Some(Attribute::Domain(domain.to_ascii_lowercase()))
+        Some(Attribute::Domain(if policy.domain_attribute_lowercased {
+            domain.to_ascii_lowercase()
+        } else {
+            domain.to_vec()
+        }))
     } else if is("Path") {
         // §5.6.4 1. Empty or not starting with "/": the default-path.
         Some(Attribute::Path(
@@ -206,20 +240,24 @@ mod tests {
     use super::*;
 
     fn parse(s: &str) -> ParsedSetCookie {
-        parse_set_cookie(s.as_bytes()).unwrap()
+        parse_set_cookie(s.as_bytes(), &CookiePolicy::spec()).unwrap()
+    }
+
+    fn spec_parse(s: &[u8]) -> Result<ParsedSetCookie, Reason> {
+        parse_set_cookie(s, &CookiePolicy::spec())
     }
 
     #[test]
     fn step_1_ctl_ignores_the_whole_string_but_htab_is_whitespace() {
         assert_eq!(
-            parse_set_cookie(b"a=b\x01; Path=/"),
+            spec_parse(b"a=b\x01; Path=/"),
             Err(Reason::ControlCharacter)
         );
         assert_eq!(
-            parse_set_cookie(b"a=b; Path=/\x7f"),
+            spec_parse(b"a=b; Path=/\x7f"),
             Err(Reason::ControlCharacter)
         );
-        assert_eq!(parse_set_cookie(b"a=b\r\n"), Err(Reason::ControlCharacter));
+        assert_eq!(spec_parse(b"a=b\r\n"), Err(Reason::ControlCharacter));
         let c = parse("\ta\t=\tb c\t");
         assert_eq!((&c.name[..], &c.value[..]), (&b"a"[..], &b"b c"[..]));
     }
@@ -238,12 +276,9 @@ mod tests {
     #[test]
     fn step_5_name_and_value_over_4096_octets() {
         let ok = format!("{}={}", "n".repeat(96), "v".repeat(4000));
-        assert!(parse_set_cookie(ok.as_bytes()).is_ok());
+        assert!(spec_parse(ok.as_bytes()).is_ok());
         let long = format!("{}={}", "n".repeat(97), "v".repeat(4000));
-        assert_eq!(
-            parse_set_cookie(long.as_bytes()),
-            Err(Reason::NameValueTooLong)
-        );
+        assert_eq!(spec_parse(long.as_bytes()), Err(Reason::NameValueTooLong));
     }
 
     #[test]
@@ -339,10 +374,37 @@ mod tests {
         );
     }
 
+    #[test]
+    fn browser_variants_of_control_characters_and_nameless_pairs() {
+        let (cr, ff, wk) = (
+            CookiePolicy::chromium(),
+            CookiePolicy::firefox(),
+            CookiePolicy::webkit(),
+        );
+        let tab = b"c3=a\tb; Path=/x";
+        assert!(parse_set_cookie(tab, &ff).is_ok());
+        assert_eq!(parse_set_cookie(tab, &cr), Err(Reason::ControlCharacter));
+        let c = parse_set_cookie(tab, &wk).unwrap();
+        assert_eq!((&c.value[..], c.attributes.len()), (&b"a"[..], 0));
+        let c = parse_set_cookie(b"k1=a\x01b; Path=/x", &wk).unwrap();
+        assert_eq!((&c.value[..], c.attributes.len()), (&b"a"[..], 0));
+        let c = parse_set_cookie(b"justvalue", &ff).unwrap();
+        assert_eq!((&c.name[..], &c.value[..]), (&b"justvalue"[..], &b""[..]));
+        assert_eq!(parse_set_cookie(b"=v1", &ff), Err(Reason::EmptyName));
+        let c = parse_set_cookie(b"=v1", &cr).unwrap();
+        assert_eq!((&c.name[..], &c.value[..]), (&b""[..], &b"v1"[..]));
+        assert_eq!(
+            parse_set_cookie(b"a=1; Domain=APP.test", &wk)
+                .unwrap()
+                .attributes,
+            vec![Attribute::Domain(b"APP.test".to_vec())]
+        );
+    }
+
     proptest::proptest! {
         #[test]
         fn any_bytes_parse_or_are_ignored_without_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..300)) {
-            if let Ok(c) = parse_set_cookie(&bytes) {
+            if let Ok(c) = spec_parse(&bytes) {
                 proptest::prop_assert!(c.name.len() + c.value.len() <= MAX_NAME_VALUE_OCTETS);
                 proptest::prop_assert!(!bytes.iter().any(|&b| is_rejected_ctl(b)));
             }

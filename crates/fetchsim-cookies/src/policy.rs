@@ -40,6 +40,50 @@ pub enum ThirdPartyPolicy {
     AllowSendBlockSet,
 }
 
+/// What a control character in a `Set-Cookie` line does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ControlCharacters {
+    /// The line is ignored for a CTL other than HTAB (RFC 6265bis parsing
+    /// step 1; Firefox).
+    Reject,
+    /// The same, and an HTAB inside the name or value is rejected too
+    /// (Chromium: `c3=a<TAB>b` is not stored, observed).
+    RejectTab,
+    /// The line is cut at its first CTL, HTAB included, and the rest
+    /// parsed (WebKitGTK: `k1=a<0x01>b; Path=/other` is stored as `k1=a`
+    /// with the default path, observed).
+    Truncate,
+}
+
+/// How a name-value pair without a name is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NamelessPair {
+    /// RFC 6265bis step 3: no `=` means an empty name and the pair as the
+    /// value; `=v` is an empty name too (Chromium, WebKit).
+    EmptyName,
+    /// No `=` means the pair is the name and the value is empty
+    /// (`justvalue` is sent back as `justvalue=`); an empty name before
+    /// `=` is rejected (Firefox, observed).
+    NameWithEmptyValue,
+}
+
+/// The order of the cookie-list (retrieval step 4, a SHOULD).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CookieOrder {
+    /// Longer paths first, then earlier creation-times (RFC 6265bis;
+    /// Chromium, Firefox).
+    PathThenCreation,
+    /// Longer paths first, then host-only cookies, then `Domain` cookies
+    /// from the most specific domain to the least, then earlier
+    /// creation-times (libsoup looks the host up first, then each parent
+    /// domain; WebKitGTK, observed: `__Host-e2=1; l1=1` for a host-only
+    /// cookie created after the `Domain` one).
+    PathThenDomain,
+}
+
 /// Every user-agent choice the cookie algorithms take.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CookiePolicy {
@@ -69,6 +113,21 @@ pub struct CookiePolicy {
     /// Whether `Lax`/`Strict` (and `Default` enforced as `Lax`) cookies may
     /// be set by a cross-site subresource response (storage step 18 skipped).
     pub lax_strict_settable_cross_site: bool,
+    /// Control characters in the line (parsing step 1, storage step 3).
+    pub control_characters: ControlCharacters,
+    /// A name-value pair without a name (parsing step 3).
+    pub nameless_pair: NamelessPair,
+    /// Whether the `Domain` attribute is lower-cased (§5.6.3 step 3).
+    pub domain_attribute_lowercased: bool,
+    /// Whether the `__Secure-` and `__Host-` prefixes are enforced (storage
+    /// steps 20–22).
+    pub name_prefixes: bool,
+    /// Whether `__Host-` needs an explicit `Path` attribute (storage step
+    /// 21.3), or only a path of `/` (Firefox accepts `__Host-a=1; Secure`
+    /// set from `/set`, whose default path is `/`).
+    pub host_prefix_requires_path_attribute: bool,
+    /// The order of the `Cookie` header.
+    pub cookie_order: CookieOrder,
     /// The cookie-age-limit in seconds (§5.5: 400 days recommended).
     pub max_age_seconds: i64,
     /// Cookies kept per domain before "remove excess cookies" runs
@@ -95,6 +154,12 @@ impl CookiePolicy {
             schemeful_same_site: true,
             redirect_chain_same_site: true,
             lax_strict_settable_cross_site: false,
+            control_characters: ControlCharacters::Reject,
+            nameless_pair: NamelessPair::EmptyName,
+            domain_attribute_lowercased: true,
+            name_prefixes: true,
+            host_prefix_requires_path_attribute: true,
+            cookie_order: CookieOrder::PathThenCreation,
             max_age_seconds: FOUR_HUNDRED_DAYS,
             max_cookies_per_domain: 50,
             max_cookies: 3000,
@@ -108,10 +173,12 @@ impl CookiePolicy {
     /// (`kSchemefulSameSite`), redirect chain not considered
     /// (`kCookieSameSiteConsidersRedirectChain` disabled by default), 180
     /// cookies per domain, 3300 in all (`CookieMonster::kDomainMaxCookies`,
-    /// `kMaxCookies`).
+    /// `kMaxCookies`); an HTAB inside a name or value rejects the cookie
+    /// (observed, `probe/storage_rules.py`).
     pub fn chromium() -> CookiePolicy {
         CookiePolicy {
             third_party: ThirdPartyPolicy::Block,
+            control_characters: ControlCharacters::RejectTab,
             redirect_chain_same_site: false,
             max_cookies_per_domain: 180,
             max_cookies: 3300,
@@ -123,9 +190,14 @@ impl CookiePolicy {
     /// (`network.cookie.sameSite.laxByDefault` off), Total Cookie
     /// Protection (`network.cookie.cookieBehavior = 5`), schemeless
     /// (`network.cookie.sameSite.schemeful` behaviour observed), redirect
-    /// chain considered, `network.cookie.maxPerHost` 180, 3000 in all.
+    /// chain considered, `network.cookie.maxPerHost` 180, 3000 in all; a
+    /// pair without `=` is a name, an empty name before `=` is rejected,
+    /// and `__Host-` needs only a path of `/` (observed,
+    /// `probe/storage_rules.py`).
     pub fn firefox() -> CookiePolicy {
         CookiePolicy {
+            nameless_pair: NamelessPair::NameWithEmptyValue,
+            host_prefix_requires_path_attribute: false,
             same_site_default: DefaultSameSite::None,
             third_party: ThirdPartyPolicy::Partition,
             schemeful_same_site: false,
@@ -138,9 +210,16 @@ impl CookiePolicy {
     /// third-party storing blocked but sending allowed, `Partitioned`
     /// ignored, `SameSite=None` accepted without `Secure`, `Secure` refused
     /// over `http://localhost` (libsoup: only `https` is secure),
-    /// schemeless, redirect chain considered, step 18 not applied.
+    /// schemeless, redirect chain considered, step 18 not applied; the line
+    /// cut at its first control character, `Domain` not lower-cased, no
+    /// prefix rules, host-only cookies before `Domain` ones (observed over
+    /// `http:`, `probe/storage_rules.py`).
     pub fn webkit() -> CookiePolicy {
         CookiePolicy {
+            control_characters: ControlCharacters::Truncate,
+            domain_attribute_lowercased: false,
+            name_prefixes: false,
+            cookie_order: CookieOrder::PathThenDomain,
             same_site_default: DefaultSameSite::None,
             third_party: ThirdPartyPolicy::AllowSendBlockSet,
             partitioned_cookies: false,

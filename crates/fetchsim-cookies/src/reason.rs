@@ -63,6 +63,10 @@ reasons! {
     EmptyNameAndValue => "empty-name-and-value",
         format!("{RFC}#name-storage-model"), Some("NoCookieContent"),
         "give the cookie a name and a value";
+    /// An empty name before `=` (Firefox; RFC 6265bis accepts it).
+    EmptyName => "empty-name",
+        format!("{RFC}#name-the-set-cookie-header-field"), None,
+        "give the cookie a name";
     /// Storage step 8 (a non-ASCII `Domain`), or a request host that cannot
     /// hold cookies.
     InvalidDomain => "invalid-domain",

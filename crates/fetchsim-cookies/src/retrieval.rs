@@ -5,7 +5,9 @@
 //! excluded, with the reason.
 
 use crate::matching::{domain_matches, path_matches};
-use crate::{Cookie, CookiePolicy, CookieRequest, CrossSite, Reason, SameSite, ThirdPartyPolicy};
+use crate::{
+    Cookie, CookieOrder, CookiePolicy, CookieRequest, CrossSite, Reason, SameSite, ThirdPartyPolicy,
+};
 
 /// A cookie that matched the request's host and path but was not sent.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -108,12 +110,19 @@ pub fn retrieve(
         }
     }
     // 4. Longer paths first, then earlier creation-times (stable: the jar
-    // order breaks the remaining ties).
+    // order breaks the remaining ties); libsoup puts the cookies of the
+    // most specific domain first among equal paths.
+    let domain_rank = |c: &Cookie| match policy.cookie_order {
+        CookieOrder::PathThenCreation => 0,
+        CookieOrder::PathThenDomain if c.host_only => 0,
+        CookieOrder::PathThenDomain => usize::MAX - c.domain.matches('.').count(),
+    };
     list.sort_by(|&a, &b| {
         let (a, b) = (&store[a], &store[b]);
         b.path
             .len()
             .cmp(&a.path.len())
+            .then(domain_rank(a).cmp(&domain_rank(b)))
             .then(a.creation_ms.cmp(&b.creation_ms))
     });
     // 5. Update the last-access-time.

@@ -46,7 +46,7 @@ pub fn store_set_cookie(
     request: &CookieRequest,
     policy: &CookiePolicy,
 ) -> SetCookieOutcome {
-    let (name, result, same_site) = match parse_set_cookie(set_cookie_string) {
+    let (name, result, same_site) = match parse_set_cookie(set_cookie_string, policy) {
         Err(reason) => (Vec::new(), Err(reason), SameSite::Default),
         Ok(parsed) => {
             let same_site = parsed
@@ -243,20 +243,27 @@ pub fn receive_cookie(
     let starts_with = |s: &[u8], prefix: &str| {
         s.len() >= prefix.len() && s[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
     };
-    if starts_with(&parsed.name, "__Secure-") && !secure {
-        return Err(Reason::InvalidPrefix);
-    }
-    // 21. __Host- needs Secure, host-only, and a Path attribute with "/".
-    if starts_with(&parsed.name, "__Host-")
-        && !(secure && host_only && has_path_attribute && path == "/")
-    {
-        return Err(Reason::InvalidPrefix);
-    }
-    // 22. A nameless cookie may not look prefixed.
-    if parsed.name.is_empty()
-        && (starts_with(&parsed.value, "__Secure-") || starts_with(&parsed.value, "__Host-"))
-    {
-        return Err(Reason::InvalidPrefix);
+    // (A browser without prefix rules skips 20–22.)
+    if policy.name_prefixes {
+        if starts_with(&parsed.name, "__Secure-") && !secure {
+            return Err(Reason::InvalidPrefix);
+        }
+        // 21. __Host- needs Secure, host-only, and a Path attribute with "/"
+        // (Firefox: a path of "/", attribute or not).
+        if starts_with(&parsed.name, "__Host-")
+            && !(secure
+                && host_only
+                && (has_path_attribute || !policy.host_prefix_requires_path_attribute)
+                && path == "/")
+        {
+            return Err(Reason::InvalidPrefix);
+        }
+        // 22. A nameless cookie may not look prefixed.
+        if parsed.name.is_empty()
+            && (starts_with(&parsed.value, "__Secure-") || starts_with(&parsed.value, "__Host-"))
+        {
+            return Err(Reason::InvalidPrefix);
+        }
     }
     // CHIPS: partitioned cookies must be Secure.
     if partitioned_attribute && !secure {
