@@ -28,6 +28,7 @@
 #![deny(missing_docs)]
 
 pub mod date;
+pub mod entry;
 pub mod matching;
 pub mod parse;
 pub mod policy;
@@ -36,6 +37,7 @@ pub mod retrieval;
 pub mod same_site;
 pub mod storage;
 
+pub use entry::{CookieEntry, EntryContext, EntryError};
 pub use policy::{
     ControlCharacters, CookieOrder, CookiePolicy, DefaultSameSite, NamelessPair, ThirdPartyPolicy,
 };
