@@ -13,6 +13,7 @@ use arbitrary::Arbitrary;
 use fetchsim_cookies::{CookieJar, CookiePolicy, CookieRequest, RequestSite, ThirdPartyPolicy};
 use fetchsim_modes::Origin;
 use libfuzzer_sys::fuzz_target;
+use std::sync::OnceLock;
 use url::Url;
 
 const PAGES: &[&str] = &[
@@ -31,6 +32,17 @@ const URLS: &[&str] = &[
     "https://localhost/",
     "https://[::1]/x",
 ];
+
+/// The pages and URLs, parsed once (parsing is not what is fuzzed here).
+fn parsed() -> &'static (Vec<Origin>, Vec<Url>) {
+    static PARSED: OnceLock<(Vec<Origin>, Vec<Url>)> = OnceLock::new();
+    PARSED.get_or_init(|| {
+        (
+            PAGES.iter().map(|p| Origin::parse(p).unwrap()).collect(),
+            URLS.iter().map(|u| Url::parse(u).unwrap()).collect(),
+        )
+    })
+}
 
 #[derive(Arbitrary, Debug)]
 struct Step {
@@ -69,23 +81,22 @@ fuzz_target!(|input: Input| {
     policy.max_cookies = 20;
     let mut jar = CookieJar::new();
     for step in input.steps.iter().take(8) {
-        let page = Origin::parse(PAGES[usize::from(step.page) % PAGES.len()]).unwrap();
-        let top = step
-            .top
-            .map(|t| Origin::parse(PAGES[usize::from(t) % PAGES.len()]).unwrap());
+        let (pages, all_urls) = parsed();
+        let page = &pages[usize::from(step.page) % pages.len()];
+        let top = step.top.map(|t| &pages[usize::from(t) % pages.len()]);
         let mut urls: Vec<Url> = step
             .urls
             .iter()
             .take(4)
-            .map(|u| Url::parse(URLS[usize::from(*u) % URLS.len()]).unwrap())
+            .map(|u| all_urls[usize::from(*u) % all_urls.len()].clone())
             .collect();
         if urls.is_empty() {
-            urls.push(Url::parse(URLS[0]).unwrap());
+            urls.push(all_urls[0].clone());
         }
         let site = RequestSite {
-            client_origin: &page,
-            top_level_origin: top.as_ref(),
-            request_origin: &page,
+            client_origin: page,
+            top_level_origin: top,
+            request_origin: page,
             url_list: &urls,
             top_level_navigation: step.navigation,
         };
