@@ -139,8 +139,8 @@ fuzz_target!(|input: Input| {
         }
         assert!(jar.cookies().len() <= policy.max_cookies);
         let r = jar.retrieve(&request, &policy);
-        let expected: Vec<u8> = r
-            .sent
+        let sent: Vec<_> = r.sent.iter().map(|&i| &jar.cookies()[i]).collect();
+        let expected: Vec<u8> = sent
             .iter()
             .map(|c| {
                 let mut s = Vec::new();
@@ -154,6 +154,9 @@ fuzz_target!(|input: Input| {
             .collect::<Vec<_>>()
             .join(&b"; "[..]);
         assert_eq!(r.cookie_string.unwrap_or_default(), expected);
-        assert!(r.sent.iter().all(|c| !c.secure || request.secure));
+        assert!(sent.iter().all(|c| !c.secure || request.secure));
+        // No cookie is both sent and excluded; expired ones are gone.
+        assert!(r.excluded.iter().all(|e| !r.sent.contains(&e.index)));
+        assert!(jar.cookies().iter().all(|c| !c.is_expired(request.now_ms)));
     }
 });

@@ -10,14 +10,23 @@ use crate::{
 };
 
 /// A cookie that matched the request's host and path but was not sent.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Excluded {
-    /// The cookie as it is in the jar.
-    pub cookie: Cookie,
+    /// The cookie, as an index into the jar's
+    /// [`cookies`](crate::CookieJar::cookies) (valid until the jar changes).
+    pub index: usize,
     /// Why.
     pub reason: Reason,
+    /// Whether only the scheme made the request cross-site (Chromium's
+    /// `Schemeful…` names).
+    pub scheme_only: bool,
+}
+
+impl Excluded {
     /// Chromium's DevTools name for the reason.
-    pub chromium: Option<String>,
+    pub fn chromium(&self) -> Option<String> {
+        self.reason.chromium_name(self.scheme_only)
+    }
 }
 
 /// The result of one retrieval.
@@ -26,19 +35,21 @@ pub struct Retrieval {
     /// The cookie-string (the `Cookie` header value), `None` when no cookie
     /// is sent (Fetch: "if cookies is empty, then return").
     pub cookie_string: Option<Vec<u8>>,
-    /// The cookies sent, in cookie-string order.
-    pub sent: Vec<Cookie>,
+    /// The cookies sent, in cookie-string order, as indices into the jar's
+    /// [`cookies`](crate::CookieJar::cookies) (valid until the jar changes).
+    pub sent: Vec<usize>,
     /// The cookies that matched host and path but were excluded, in jar
-    /// order.
+    /// order (expired ones are in `expired`).
     pub excluded: Vec<Excluded>,
+    /// The cookies that matched host and path but had expired: evicted by
+    /// this retrieval, so no longer in the jar (reason
+    /// [`Reason::Expired`]).
+    pub expired: Vec<Cookie>,
 }
 
 /// Why `cookie` (which matches the host and path) is excluded, if it is.
 fn exclusion(cookie: &Cookie, request: &CookieRequest, policy: &CookiePolicy) -> Option<Reason> {
-    // Expired cookies are never returned (the store evicts them).
-    if cookie.is_expired(request.now_ms) {
-        return Some(Reason::Expired);
-    }
+    // (Expired cookies are evicted before.)
     // CHIPS: a partitioned cookie only on requests with its partition key;
     // with the Partition policy a third-party request reads only its
     // top-level site's jar.
@@ -85,27 +96,41 @@ pub fn retrieve(
     policy: &CookiePolicy,
 ) -> Retrieval {
     let mut out = Retrieval::default();
-    let mut list: Vec<usize> = Vec::new();
-    // 1–2. The canonicalized host is `request.host`.
-    // 3. Host (host-only: identical; else domain-match) and path first;
-    // then the other requirements, each a reason when it excludes. (The
-    // public-suffix bullet cannot exclude: the list is fixed, and storing
-    // checked it.)
-    for (i, cookie) in store.iter().enumerate() {
+    let matches = |cookie: &Cookie| {
         let host_matches = if cookie.host_only {
             request.host == cookie.domain
         } else {
             domain_matches(&request.host, request.host_is_ip, &cookie.domain)
         };
-        if !host_matches || !path_matches(request.path(), &cookie.path) {
+        host_matches && path_matches(request.path(), &cookie.path)
+    };
+    let scheme_only = request.cross_site == Some(CrossSite::SchemeOnly);
+    // Expired cookies that match are reported, then evicted (the store
+    // "MUST evict all expired cookies"), so that indices below stay valid.
+    if store.iter().any(|c| c.is_expired(request.now_ms)) {
+        for cookie in store.iter().filter(|c| c.is_expired(request.now_ms)) {
+            if matches(cookie) {
+                out.expired.push(cookie.clone());
+            }
+        }
+        store.retain(|c| !c.is_expired(request.now_ms));
+    }
+    // 1–2. The canonicalized host is `request.host`.
+    // 3. Host (host-only: identical; else domain-match) and path first;
+    // then the other requirements, each a reason when it excludes. (The
+    // public-suffix bullet cannot exclude: the list is fixed, and storing
+    // checked it.)
+    let mut list: Vec<usize> = Vec::new();
+    for (i, cookie) in store.iter().enumerate() {
+        if !matches(cookie) {
             continue;
         }
         match exclusion(cookie, request, policy) {
             None => list.push(i),
             Some(reason) => out.excluded.push(Excluded {
-                cookie: cookie.clone(),
+                index: i,
                 reason,
-                chromium: reason.chromium_name(request.cross_site == Some(CrossSite::SchemeOnly)),
+                scheme_only,
             }),
         }
     }
@@ -131,7 +156,11 @@ pub fn retrieve(
     }
     // 6. Serialize: name "=" (when the name is not empty), value, "; ".
     if !list.is_empty() {
-        let mut s = Vec::new();
+        let len = list
+            .iter()
+            .map(|&i| store[i].name.len() + store[i].value.len() + 3)
+            .sum();
+        let mut s = Vec::with_capacity(len);
         for (n, &i) in list.iter().enumerate() {
             let c = &store[i];
             if n > 0 {
@@ -145,8 +174,6 @@ pub fn retrieve(
         }
         out.cookie_string = Some(s);
     }
-    out.sent = list.iter().map(|&i| store[i].clone()).collect();
-    // Expired cookies are evicted.
-    store.retain(|c| !c.is_expired(request.now_ms));
+    out.sent = list;
     out
 }

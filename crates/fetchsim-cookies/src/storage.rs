@@ -322,6 +322,10 @@ pub fn receive_cookie(
 pub fn garbage_collect(store: &mut Vec<Cookie>, now_ms: i64, policy: &CookiePolicy) {
     // Priority 1: expired cookies.
     store.retain(|c| !c.is_expired(now_ms));
+    // No domain can be over its limit (the usual case): done.
+    if store.len() <= policy.max_cookies_per_domain.min(policy.max_cookies) {
+        return;
+    }
     // Priorities 2 and 3, per over-full domain.
     let mut domains: Vec<&str> = store.iter().map(|c| c.domain.as_str()).collect();
     domains.sort_unstable();

@@ -80,10 +80,15 @@ fn header(jar: &mut CookieJar, r: &CookieRequest, p: &CookiePolicy) -> Option<St
 }
 
 fn excluded(jar: &mut CookieJar, r: &CookieRequest, p: &CookiePolicy) -> Vec<(String, Reason)> {
-    jar.retrieve(r, p)
-        .excluded
-        .into_iter()
-        .map(|e| (e.cookie.name_lossy().into_owned(), e.reason))
+    let got = jar.retrieve(r, p);
+    got.expired
+        .iter()
+        .map(|c| (c.name_lossy().into_owned(), Reason::Expired))
+        .chain(
+            got.excluded
+                .iter()
+                .map(|e| (jar.cookies()[e.index].name_lossy().into_owned(), e.reason)),
+        )
         .collect()
 }
 
@@ -572,7 +577,7 @@ fn schemeful_http_page_to_https_api() {
         if !sent {
             let e = jar.retrieve(&r, &p).excluded;
             assert_eq!(r.cross_site, Some(CrossSite::SchemeOnly));
-            assert_eq!(e[0].chromium.as_deref(), Some("SchemefulSameSiteStrict"));
+            assert_eq!(e[0].chromium().as_deref(), Some("SchemefulSameSiteStrict"));
         }
     }
 }
