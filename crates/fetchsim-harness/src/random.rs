@@ -258,7 +258,8 @@ impl Gen {
             let h = self.request_header();
             r.headers.push(h);
         }
-        let get_or_head = r.method.eq_ignore_ascii_case("GET") || r.method.eq_ignore_ascii_case("HEAD");
+        let get_or_head =
+            r.method.eq_ignore_ascii_case("GET") || r.method.eq_ignore_ascii_case("HEAD");
         if (!get_or_head && self.chance(45)) || self.chance(2) {
             r.body = Some(self.body());
         }
@@ -267,7 +268,13 @@ impl Gen {
 
     fn request_header(&mut self) -> (String, String) {
         let (name, values): (&str, &[&str]) = self.weighted(&[
-            (6, ("accept", &["*/*", "application/json", "text/html, */*;q=0.8", "a\"b"][..])),
+            (
+                6,
+                (
+                    "accept",
+                    &["*/*", "application/json", "text/html, */*;q=0.8", "a\"b"][..],
+                ),
+            ),
             (4, ("accept-language", &["en-US", "en;q=0.9", "x(", ""][..])),
             (4, ("content-language", &["de", "de-DE, en", "en@"][..])),
             (
@@ -293,15 +300,31 @@ impl Gen {
                 5,
                 (
                     "range",
-                    &["bytes=0-", "bytes=0-99", "bytes=-5", "bytes=0-1,2-3", "bytes=10-5", "bytes= 0-1"][..],
+                    &[
+                        "bytes=0-",
+                        "bytes=0-99",
+                        "bytes=-5",
+                        "bytes=0-1,2-3",
+                        "bytes=10-5",
+                        "bytes= 0-1",
+                    ][..],
                 ),
             ),
             (12, ("x-trace", &["1", "", "a b"][..])),
             (3, ("x-custom", &["v"][..])),
             (4, ("authorization", &["Bearer t"][..])),
             (3, ("if-none-match", &["\"abc\"", "*"][..])),
-            (2, ("if-modified-since", &["Tue, 01 Dec 2026 00:00:00 GMT"][..])),
-            (1, ("if-unmodified-since", &["Tue, 01 Dec 2026 00:00:00 GMT"][..])),
+            (
+                2,
+                ("if-modified-since", &["Tue, 01 Dec 2026 00:00:00 GMT"][..]),
+            ),
+            (
+                1,
+                (
+                    "if-unmodified-since",
+                    &["Tue, 01 Dec 2026 00:00:00 GMT"][..],
+                ),
+            ),
             (1, ("if-match", &["\"abc\""][..])),
             (1, ("if-range", &["\"abc\""][..])),
             (2, ("cache-control", &["no-cache"][..])),
@@ -339,7 +362,12 @@ impl Gen {
             1 => detailed(BodySource::UrlSearchParams, Some("a=1"), None),
             2 => detailed(BodySource::FormData, Some("a=1"), None),
             3 => {
-                let t = self.pick(&["", "text/plain", "application/json", "text/plain;charset=utf-8;"]);
+                let t = self.pick(&[
+                    "",
+                    "text/plain",
+                    "application/json",
+                    "text/plain;charset=utf-8;",
+                ]);
                 detailed(BodySource::Blob, Some("x"), Some(t))
             }
             _ => detailed(BodySource::ArrayBuffer, Some("x"), None),
@@ -347,7 +375,13 @@ impl Gen {
     }
 
     /// A route at `url` (no userinfo), answering requests from `origin`.
-    fn route(&mut self, url: &str, origin: &str, fetches: &[FetchSpec], may_redirect: bool) -> Route {
+    fn route(
+        &mut self,
+        url: &str,
+        origin: &str,
+        fetches: &[FetchSpec],
+        may_redirect: bool,
+    ) -> Route {
         let preflight = self.chance(75).then(|| self.preflight(origin, fetches));
         let response = Some(self.response(url, origin, may_redirect));
         Route {
@@ -386,14 +420,27 @@ impl Gen {
                 h.push(("Access-Control-Allow-Origin".into(), again));
             }
         }
-        let acac: Option<&str> = self.weighted(&[(30, Some("true")), (60, None), (5, Some("True")), (5, Some("false"))]);
+        let acac: Option<&str> = self.weighted(&[
+            (30, Some("true")),
+            (60, None),
+            (5, Some("True")),
+            (5, Some("false")),
+        ]);
         if let Some(v) = acac {
             h.push(("access-control-allow-credentials".into(), v.into()));
         }
     }
 
     fn preflight(&mut self, origin: &str, fetches: &[FetchSpec]) -> ServerResponse {
-        let status = self.weighted(&[(45, 200u16), (35, 204), (5, 404), (3, 500), (3, 299), (2, 301), (2, 206)]);
+        let status = self.weighted(&[
+            (45, 200u16),
+            (35, 204),
+            (5, 404),
+            (3, 500),
+            (3, 299),
+            (2, 301),
+            (2, 206),
+        ]);
         let mut h = Vec::new();
         self.cors_headers(origin, &mut h);
         let methods: Vec<String> = fetches.iter().map(|f| f.request.method.clone()).collect();
@@ -471,7 +518,9 @@ impl Gen {
                 format!("http://{who}@{host}{}", self.pick(PATHS))
             }
             "data" => "data:text/plain,hi".into(),
-            "invalid" => self.pick(&["http://[x", "http://example.test:99999/"]).to_string(),
+            "invalid" => self
+                .pick(&["http://[x", "http://example.test:99999/"])
+                .to_string(),
             _ => String::new(),
         }
     }
@@ -481,14 +530,26 @@ impl Gen {
         let status = if redirect {
             self.weighted(&[(25, 302u16), (20, 301), (15, 303), (25, 307), (15, 308)])
         } else {
-            self.weighted(&[(75, 200u16), (5, 201), (5, 204), (5, 404), (5, 500), (3, 400), (2, 206)])
+            self.weighted(&[
+                (75, 200u16),
+                (5, 201),
+                (5, 204),
+                (5, 404),
+                (5, 500),
+                (3, 400),
+                (2, 206),
+            ])
         };
         let mut h = Vec::new();
         self.cors_headers(origin, &mut h);
         if redirect {
             let mut loc = self.location();
             // A redirect to the URL itself loops 20 times: rarely useful.
-            if Url::parse(url).ok().and_then(|u| u.join(&loc).ok()).is_some_and(|t| t.as_str() == url) {
+            if Url::parse(url)
+                .ok()
+                .and_then(|u| u.join(&loc).ok())
+                .is_some_and(|t| t.as_str() == url)
+            {
                 loc = "/p3".into();
             }
             h.push(("location".into(), loc));
@@ -498,7 +559,12 @@ impl Gen {
                 h.push(("cache-control".into(), "no-store".into()));
             }
         } else {
-            let aceh: Option<&str> = self.weighted(&[(60, None), (15, Some("*")), (15, Some("x-custom")), (10, Some("X-Custom, content-type"))]);
+            let aceh: Option<&str> = self.weighted(&[
+                (60, None),
+                (15, Some("*")),
+                (15, Some("x-custom")),
+                (10, Some("X-Custom, content-type")),
+            ]);
             if let Some(v) = aceh {
                 h.push(("access-control-expose-headers".into(), v.into()));
             }
@@ -564,7 +630,8 @@ pub fn reductions(s: &Scenario) -> Vec<Scenario> {
     }
     // Skip the first hop: fetch the redirect's target directly.
     for i in 0..s.fetches.len() {
-        let Some(from) = plan::resolve_request_url(&s.fetches[i].request.url, &s.client.origin) else {
+        let Some(from) = plan::resolve_request_url(&s.fetches[i].request.url, &s.client.origin)
+        else {
             continue;
         };
         let target = s
@@ -595,11 +662,19 @@ pub fn reductions(s: &Scenario) -> Vec<Scenario> {
     // Drop a response header.
     for i in 0..s.server.len() {
         for which in 0..2 {
-            let resp = if which == 0 { &s.server[i].preflight } else { &s.server[i].response };
+            let resp = if which == 0 {
+                &s.server[i].preflight
+            } else {
+                &s.server[i].response
+            };
             let Some(resp) = resp else { continue };
             for j in 0..resp.headers.len() {
                 let mut c = s.clone();
-                let r = if which == 0 { &mut c.server[i].preflight } else { &mut c.server[i].response };
+                let r = if which == 0 {
+                    &mut c.server[i].preflight
+                } else {
+                    &mut c.server[i].response
+                };
                 if let Some(r) = r.as_mut() {
                     r.headers.remove(j);
                 }
@@ -670,11 +745,19 @@ pub fn reductions(s: &Scenario) -> Vec<Scenario> {
     }
     for i in 0..s.server.len() {
         for which in 0..2 {
-            let resp = if which == 0 { &s.server[i].preflight } else { &s.server[i].response };
+            let resp = if which == 0 {
+                &s.server[i].preflight
+            } else {
+                &s.server[i].response
+            };
             let Some(resp) = resp else { continue };
             if resp.status != 200 && !(300..400).contains(&resp.status) {
                 let mut c = s.clone();
-                let r = if which == 0 { &mut c.server[i].preflight } else { &mut c.server[i].response };
+                let r = if which == 0 {
+                    &mut c.server[i].preflight
+                } else {
+                    &mut c.server[i].response
+                };
                 if let Some(r) = r.as_mut() {
                     r.status = 200;
                 }
@@ -699,7 +782,11 @@ pub fn size(s: &Scenario) -> usize {
         .flatten()
         .map(|r| 1 + r.headers.len())
         .sum();
-    let requests: usize = s.fetches.iter().map(|f| 1 + f.request.headers.len() + usize::from(f.request.body.is_some())).sum();
+    let requests: usize = s
+        .fetches
+        .iter()
+        .map(|f| 1 + f.request.headers.len() + usize::from(f.request.body.is_some()))
+        .sum();
     s.server.len() + answers + requests
 }
 
@@ -725,7 +812,8 @@ mod tests {
             assert!(runnable(&s), "{}", s.id);
             // It survives the TOML round trip the found files use.
             let text = toml::to_string(&s).expect("serializes");
-            let back = Scenario::parse(&text, fetchsim::scenario::Format::Toml, "<t>").expect("parses");
+            let back =
+                Scenario::parse(&text, fetchsim::scenario::Format::Toml, "<t>").expect("parses");
             assert_eq!(back, s);
         }
     }
@@ -736,7 +824,10 @@ mod tests {
         let any = |f: &dyn Fn(&Scenario) -> bool| all.iter().any(f);
         assert!(any(&|s| s.client.origin == "null"));
         assert!(any(&|s| s.fetches.len() == 3));
-        assert!(any(&|s| s.fetches.iter().any(|f| f.request.method == "delete")));
+        assert!(any(&|s| s
+            .fetches
+            .iter()
+            .any(|f| f.request.method == "delete")));
         assert!(any(&|s| s.server.iter().any(|r| r
             .response
             .as_ref()

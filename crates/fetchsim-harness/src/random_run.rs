@@ -68,7 +68,11 @@ pub fn run_random(opts: &Options, count: usize, seed: u64) -> i32 {
                 return EXIT_SETUP;
             }
         };
-        println!("== {} ({}), {count} random scenarios", kind.name(), inst.version);
+        println!(
+            "== {} ({}), {count} random scenarios",
+            kind.name(),
+            inst.version
+        );
         let (reports, run) = match run_browser(kind, &inst, &cases, &run_opts, Verbosity::Failures)
         {
             Ok(x) => x,
@@ -78,7 +82,10 @@ pub fn run_random(opts: &Options, count: usize, seed: u64) -> i32 {
             }
         };
         let ran = run.passed + run.failed;
-        let diffs: Vec<&CaseReport> = reports.iter().filter(|r| r.status == Status::Diff).collect();
+        let diffs: Vec<&CaseReport> = reports
+            .iter()
+            .filter(|r| r.status == Status::Diff)
+            .collect();
         let timeouts = run.failed - diffs.len();
         println!(
             "{}: {} of {ran} agree, {} DIFF, {timeouts} timed out twice, {} skipped, in {:.1} s",
@@ -133,10 +140,16 @@ pub fn run_random(opts: &Options, count: usize, seed: u64) -> i32 {
                                 random::size(&s.current),
                                 s.diffs.first().map(|d| d.to_string()).unwrap_or_default()
                             ),
-                            Err(e) => eprintln!("browsers: cannot write {}: {e}", found_dir.display()),
+                            Err(e) => {
+                                eprintln!("browsers: cannot write {}: {e}", found_dir.display())
+                            }
                         }
                     }
-                    println!("{}: shrinking took {:.1} s", kind.name(), t.elapsed().as_secs_f64());
+                    println!(
+                        "{}: shrinking took {:.1} s",
+                        kind.name(),
+                        t.elapsed().as_secs_f64()
+                    );
                 }
                 Err(e) => {
                     eprintln!("browsers: {}: shrinking: {e}", kind.name());
@@ -156,7 +169,10 @@ pub fn run_random(opts: &Options, count: usize, seed: u64) -> i32 {
         shown(&out_dir.join("REPORT.json")),
         shown(&out_dir.join("SUMMARY.md"))
     );
-    println!("random: seed {seed}: {}", if any_diff { "DIFF found" } else { "no DIFF" });
+    println!(
+        "random: seed {seed}: {}",
+        if any_diff { "DIFF found" } else { "no DIFF" }
+    );
     i32::from(any_diff)
 }
 
@@ -201,7 +217,11 @@ fn requests_of(r: &CaseReport) -> Vec<String> {
     r.browser_side
         .as_ref()
         .and_then(|s| s["requests"].as_array())
-        .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -245,7 +265,10 @@ fn shrink(
                 continue;
             }
             for (k, mut c) in cands.into_iter().take(MAX_CANDIDATES).enumerate() {
-                c.id = format!("{}-r{round}c{k}", it.current.id.split("-r").next().unwrap_or("x"));
+                c.id = format!(
+                    "{}-r{round}c{k}",
+                    it.current.id.split("-r").next().unwrap_or("x")
+                );
                 owner.push((i, k));
                 batch.push(CaseFile {
                     file: format!("random/shrink/{}", c.id),
@@ -262,10 +285,15 @@ fn shrink(
             kind.name(),
             batch.len(),
             items.iter().filter(|i| !i.done).count(),
-            if items.iter().filter(|i| !i.done).count() == 1 { "" } else { "s" }
+            if items.iter().filter(|i| !i.done).count() == 1 {
+                ""
+            } else {
+                "s"
+            }
         );
         let (reports, _) = run_browser(kind, inst, &batch, opts, Verbosity::Silent)?;
-        let by_id: HashMap<&str, &CaseReport> = reports.iter().map(|r| (r.id.as_str(), r)).collect();
+        let by_id: HashMap<&str, &CaseReport> =
+            reports.iter().map(|r| (r.id.as_str(), r)).collect();
         let mut best: HashMap<usize, usize> = HashMap::new(); // item → batch index
         for (b, &(i, _)) in owner.iter().enumerate() {
             if best.contains_key(&i) {
@@ -276,7 +304,9 @@ fn shrink(
             };
             // The same difference, or part of it: no field of another kind.
             if r.status == Status::Diff
-                && r.diffs.iter().all(|d| items[i].fields.contains(&field_kind(d)))
+                && r.diffs
+                    .iter()
+                    .all(|d| items[i].fields.contains(&field_kind(d)))
             {
                 best.insert(i, b);
             }
@@ -313,7 +343,10 @@ fn write_found(
 ) -> std::io::Result<PathBuf> {
     let mut scenario = s.current.clone();
     scenario.id = format!("random-{seed}-{}", s.n);
-    scenario.title = format!("Found by a random run: {} differs from its profile", kind.name());
+    scenario.title = format!(
+        "Found by a random run: {} differs from its profile",
+        kind.name()
+    );
     scenario.profile = kind.profile();
     scenario.notes = Some(format!(
         "cargo xtask browsers --random {count} --seed {seed} --browser {}: scenario {}, shrunk in {} steps. Run again: cargo xtask browsers --browser {} <this file>",
