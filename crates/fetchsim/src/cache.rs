@@ -74,6 +74,10 @@ pub struct MatchRules {
     /// the cache, by name or by `*` (Chromium and Firefox: such a request
     /// bypasses the cache, so its preflight is sent again).
     pub conditional_headers_bypass: bool,
+    /// No entry ever matches a request whose origin is opaque (`null`: a
+    /// sandboxed document, or a redirect-tainted request): Chromium sends
+    /// such a request's preflight every time.
+    pub opaque_origin_never_matches: bool,
 }
 
 /// The conditional request headers of `#http-network-or-cache-fetch`
@@ -95,6 +99,7 @@ impl MatchRules {
         star_by_request_credentials: false,
         remove_on_miss: false,
         conditional_headers_bypass: false,
+        opaque_origin_never_matches: false,
     };
 }
 
@@ -136,6 +141,9 @@ impl PreflightCache {
         } else {
             entry.credentials || !k.include
         };
+        if rules.opaque_origin_never_matches && k.origin == "null" {
+            return false;
+        }
         entry.is_live(now)
             && entry.key == k.key
             && entry.origin == k.origin
@@ -368,6 +376,31 @@ mod tests {
             );
         }
         assert!(c.header_match_with(&key(false), "x-trace", at, bypass));
+    }
+
+    #[test]
+    fn opaque_origin_never_matches() {
+        let rules = MatchRules {
+            opaque_origin_never_matches: true,
+            ..MatchRules::SPEC
+        };
+        let null = CacheKey {
+            origin: "null",
+            ..key(false)
+        };
+        let mut c = PreflightCache::new();
+        c.store_method(&null, "PUT", 600, Timestamp(0), false, MatchRules::SPEC);
+        c.store_method(
+            &key(false),
+            "PUT",
+            600,
+            Timestamp(0),
+            false,
+            MatchRules::SPEC,
+        );
+        assert!(c.method_match(&null, "PUT", Timestamp(100)));
+        assert!(!c.method_match_with(&null, "PUT", Timestamp(100), rules));
+        assert!(c.method_match_with(&key(false), "PUT", Timestamp(100), rules));
     }
 
     #[test]

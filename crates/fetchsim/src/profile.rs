@@ -57,6 +57,7 @@ impl Profile {
                 cache_store: CacheStore::ReplaceWholesale,
                 cache_match: MatchRules {
                     conditional_headers_bypass: true,
+                    opaque_origin_never_matches: true,
                     ..MatchRules::SPEC
                 },
                 cache_star_from_credentialed: false,
@@ -92,6 +93,7 @@ impl Profile {
                     star_by_request_credentials: false,
                     remove_on_miss: false,
                     conditional_headers_bypass: true,
+                    opaque_origin_never_matches: false,
                 },
                 cache_star_from_credentialed: false,
                 cache_clear: CacheClear::AnyFailure,
