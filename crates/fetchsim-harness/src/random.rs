@@ -167,7 +167,7 @@ impl Gen {
             if let Some(target) = route
                 .response
                 .as_ref()
-                .and_then(|r| location_of(r))
+                .and_then(location_of)
                 .and_then(|l| Url::parse(&url).ok()?.join(&l).ok())
                 .filter(|t| t.scheme() == "http")
             {

@@ -18,6 +18,9 @@ const MAX_ROUNDS: u32 = 12;
 /// At most this many reductions of one scenario per round (the most
 /// reducing ones come first).
 const MAX_CANDIDATES: usize = 80;
+/// No new round of shrinking starts after this long (per browser): a run
+/// that finds many differences still ends, with what it has shrunk so far.
+const SHRINK_BUDGET: std::time::Duration = std::time::Duration::from_secs(300);
 
 /// Run `count` random scenarios of `seed` in `opts.browsers` (its `paths`
 /// are not used). Returns the exit code: 0 no DIFF, 1 a DIFF, 2 a setup
@@ -255,7 +258,16 @@ fn shrink(
     opts: &Options,
     mut items: Vec<Shrinking>,
 ) -> Result<Vec<Shrinking>, String> {
+    let start = Instant::now();
     for round in 1..=MAX_ROUNDS {
+        if start.elapsed() > SHRINK_BUDGET {
+            println!(
+                "shrink  {:<8} stopped after {} s (budget); the found files hold the smallest so far",
+                kind.name(),
+                start.elapsed().as_secs()
+            );
+            break;
+        }
         let mut batch: Vec<CaseFile> = Vec::new();
         let mut owner: Vec<(usize, usize)> = Vec::new(); // (item, candidate order)
         for (i, it) in items.iter_mut().enumerate().filter(|(_, it)| !it.done) {
