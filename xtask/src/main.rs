@@ -9,7 +9,8 @@
 //! - `cargo xtask browsers [--browser chromium|firefox|webkit|all]
 //!   [--timeout-ms N] [PATH...]`: run the scenarios in real headless
 //!   browsers and compare with the simulator under each browser's profile
-//!   (`crates/fetchsim-harness`, `docs/browsers.md`).
+//!   (`crates/fetchsim-harness`, `docs/browsers.md`); with `--random N
+//!   [--seed S]`, N generated scenarios instead, each DIFF shrunk.
 //! - `cargo xtask wasm`, `cargo xtask playground`, `cargo xtask wasm-test`:
 //!   the WebAssembly package, the docs playground and their tests
 //!   (`src/wasm.rs`).
@@ -40,6 +41,10 @@ cargo xtask browsers [--browser chromium|firefox|webkit|all] [--timeout-ms N]
                                     target/browsers/REPORT.json and SUMMARY.md. Stops (exit 2)
                                     when a browser is not the release its profile models
                                     (`fetchsim --version`), unless --allow-version-mismatch
+cargo xtask browsers --random N [--seed S] [--browser B|all]
+                                    run N generated scenarios (seed printed; the same seed gives
+                                    the same scenarios), shrink each DIFF into
+                                    target/browsers/found/<seed>-<n>.toml
 cargo xtask wasm [--floor]          build the WebAssembly npm package into target/wasm/pkg (web and
                                     nodejs), print its sizes; fails over 150 KB gzipped wasm + JS
                                     (--floor: the size of the base crates alone, without the simulator)
@@ -104,11 +109,14 @@ fn main() -> ExitCode {
 fn browsers(root: &Path, args: &[&str]) -> ExitCode {
     let usage = || {
         eprintln!("usage: cargo xtask browsers [--browser chromium|firefox|webkit|all] [--timeout-ms N] [--allow-version-mismatch] [PATH...]");
+        eprintln!("       cargo xtask browsers --random N [--seed S] [--browser chromium|firefox|webkit|all] [--timeout-ms N] [--allow-version-mismatch]");
         ExitCode::from(2)
     };
     let mut kinds = vec![fetchsim_harness::BrowserKind::Chromium];
     let mut timeout_ms = 10_000;
     let mut paths = Vec::new();
+    let mut random: Option<usize> = None;
+    let mut seed: Option<u64> = None;
     let mut allow_version_mismatch = false;
     let mut it = args.iter();
     while let Some(&a) = it.next() {
@@ -145,6 +153,20 @@ fn browsers(root: &Path, args: &[&str]) -> ExitCode {
                     }
                 }
             }
+            "--random" | "--seed" => {
+                let Some(v) = inline.or_else(|| it.next().copied()) else {
+                    return usage();
+                };
+                let Ok(n) = v.parse::<u64>() else {
+                    eprintln!("xtask browsers: {flag} wants a whole number, not `{v}`");
+                    return usage();
+                };
+                if flag == "--seed" {
+                    seed = Some(n);
+                } else {
+                    random = Some(n as usize);
+                }
+            }
             "--allow-version-mismatch" if inline.is_none() => allow_version_mismatch = true,
             "-h" | "--help" => return usage(),
             _ if a.starts_with('-') => {
@@ -153,6 +175,14 @@ fn browsers(root: &Path, args: &[&str]) -> ExitCode {
             }
             _ => paths.push(PathBuf::from(a)),
         }
+    }
+    if random.is_none() && seed.is_some() {
+        eprintln!("xtask browsers: --seed goes with --random N");
+        return usage();
+    }
+    if random.is_some() && !paths.is_empty() {
+        eprintln!("xtask browsers: --random runs generated scenarios, not files; drop the paths");
+        return usage();
     }
     let cwd = std::env::current_dir().unwrap_or_else(|_| root.to_path_buf());
     let paths = if paths.is_empty() {
@@ -168,6 +198,16 @@ fn browsers(root: &Path, args: &[&str]) -> ExitCode {
         out_dir: root.join("target").join("browsers"),
         allow_version_mismatch,
     };
+    if let Some(n) = random {
+        // Without --seed, the time: printed, so a run can be repeated.
+        let seed = seed.unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(0)
+        });
+        return ExitCode::from(fetchsim_harness::run_random(&opts, n, seed) as u8);
+    }
     ExitCode::from(fetchsim_harness::run(&opts) as u8)
 }
 

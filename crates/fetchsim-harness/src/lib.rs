@@ -18,6 +18,8 @@ pub mod console;
 pub mod launch;
 pub mod page;
 pub mod plan;
+pub mod random;
+mod random_run;
 mod report;
 pub mod server;
 
@@ -25,6 +27,7 @@ use compare::{Context, Diff};
 use fetchsim::scenario::{collect_files, Scenario};
 pub use launch::BrowserKind;
 use launch::{Installed, Running};
+pub use random_run::run_random;
 use serde::Serialize;
 use server::{Attempt, LogEntry, Server};
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -250,16 +253,8 @@ pub fn run(opts: &Options) -> i32 {
                 return EXIT_SETUP;
             }
         };
-        let mismatch = match launch::check_version(kind, &inst) {
-            Ok(()) => None,
-            Err(e) if opts.allow_version_mismatch => {
-                eprintln!("browsers: warning: {e}");
-                kind.profile().browser_version().map(|v| v.to_string())
-            }
-            Err(e) => {
-                eprintln!("browsers: {e}");
-                return EXIT_SETUP;
-            }
+        let Ok(mismatch) = release_check(kind, &inst, opts) else {
+            return EXIT_SETUP;
         };
         browsers.push((kind, inst, mismatch));
     }
@@ -267,7 +262,7 @@ pub fn run(opts: &Options) -> i32 {
     let mut runs = Vec::new();
     for (kind, inst, mismatch) in browsers {
         println!("== {} ({})", kind.name(), inst.version);
-        match run_browser(kind, &inst, &cases, opts) {
+        match run_browser(kind, &inst, &cases, opts, Verbosity::All) {
             Ok((reports, mut run)) => {
                 run.version_mismatch = mismatch;
                 for case in &run.known_but_passed {
@@ -381,11 +376,46 @@ const LATE_MS: f64 = 50.0;
 /// The time a browser gets from its start to the first case page.
 const STARTUP: Duration = Duration::from_secs(45);
 
+/// [`launch::check_version`] as a run applies it: `Ok(None)` for the
+/// release the profile models; another release stops the run (`Err`, the
+/// line printed) unless `--allow-version-mismatch`, which warns and gives
+/// what the profile models, for the report.
+fn release_check(
+    kind: BrowserKind,
+    inst: &Installed,
+    opts: &Options,
+) -> Result<Option<String>, ()> {
+    match launch::check_version(kind, inst) {
+        Ok(()) => Ok(None),
+        Err(e) if opts.allow_version_mismatch => {
+            eprintln!("browsers: warning: {e}");
+            Ok(kind.profile().browser_version().map(|v| v.to_string()))
+        }
+        Err(e) => {
+            eprintln!("browsers: {e}");
+            Err(())
+        }
+    }
+}
+
+/// What a run prints per case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Verbosity {
+    /// Every case (the corpus).
+    All,
+    /// What did not pass, and a progress line every 30 s (random runs).
+    Failures,
+    /// Nothing per case (the shrinker's batches).
+    Silent,
+}
+
+/// Run `cases` in one browser.
 fn run_browser(
     kind: BrowserKind,
     inst: &Installed,
     cases: &[CaseFile],
     opts: &Options,
+    verbosity: Verbosity,
 ) -> Result<(Vec<CaseReport>, BrowserRun), String> {
     let t0 = Instant::now();
     let profile = kind.profile();
@@ -438,8 +468,11 @@ fn run_browser(
         st.cookie_hosts = cookie_hosts.iter().cloned().collect();
     }
     for r in reports.iter().flatten() {
-        print_case(r);
+        if verbosity == Verbosity::All {
+            print_case(r);
+        }
     }
+    let mut progress = Progress::new(kind, cases.len(), verbosity == Verbosity::Failures);
     let log_path = opts.out_dir.join(format!("{}.log", kind.name()));
     let _ = std::fs::remove_file(&log_path);
     let mut launches = 0u32;
@@ -556,7 +589,12 @@ fn run_browser(
                 console: Vec::new(),
             };
             final_attempt.insert(p.case, a);
-            print_case(&r);
+            progress.done(r.status);
+            if verbosity == Verbosity::All
+                || (verbosity == Verbosity::Failures && r.status != Status::Pass)
+            {
+                print_case(&r);
+            }
             reports[p.case] = Some(r);
         }
 
@@ -619,7 +657,10 @@ fn run_browser(
                     browser_side: side,
                     console: Vec::new(),
                 };
-                print_case(&r);
+                progress.done(r.status);
+                if verbosity != Verbosity::Silent {
+                    print_case(&r);
+                }
                 reports[p.case] = Some(r);
             }
         } else if exited || stuck {
@@ -656,7 +697,7 @@ fn run_browser(
         r.console = console::check(&console_log, kind, a, &plan::prefix_of(a), &traces[ci]);
         for c in &r.console {
             console_lines.add(c.status);
-            if c.status != console::ConsoleStatus::Match {
+            if c.status != console::ConsoleStatus::Match && verbosity == Verbosity::All {
                 print_console(r, c);
             }
         }
@@ -690,6 +731,55 @@ fn run_browser(
             .unwrap_or(0),
     };
     Ok((reports, run))
+}
+
+/// Progress lines of a quiet run: cases done, DIFFs and timeouts so far.
+struct Progress {
+    kind: BrowserKind,
+    total: usize,
+    done: usize,
+    diffs: usize,
+    timeouts: usize,
+    start: Instant,
+    last: Instant,
+    on: bool,
+}
+
+impl Progress {
+    fn new(kind: BrowserKind, total: usize, on: bool) -> Self {
+        let now = Instant::now();
+        Progress {
+            kind,
+            total,
+            done: 0,
+            diffs: 0,
+            timeouts: 0,
+            start: now,
+            last: now,
+            on,
+        }
+    }
+
+    fn done(&mut self, status: Status) {
+        self.done += 1;
+        match status {
+            Status::Diff => self.diffs += 1,
+            Status::Timeout => self.timeouts += 1,
+            _ => {}
+        }
+        if self.on && self.last.elapsed() >= Duration::from_secs(30) {
+            self.last = Instant::now();
+            println!(
+                "progress {:<8} {}/{} cases, {} DIFF, {} TIMEOUT, {:.0} s",
+                self.kind.name(),
+                self.done,
+                self.total,
+                self.diffs,
+                self.timeouts,
+                self.start.elapsed().as_secs_f64()
+            );
+        }
+    }
 }
 
 fn register(st: &mut server::State, s: &Scenario, attempt: u32, fetch_timeout_ms: u64) {

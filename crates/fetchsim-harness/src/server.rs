@@ -661,8 +661,9 @@ fn result(stream: &mut TcpStream, shared: &Shared, url: &Url, body: &[u8]) {
     simple(stream, 204, &[("cache-control", "no-store")], "");
 }
 
-/// The route for a request URL. A route URL's userinfo never reaches the
-/// server (the browser turns it into `Authorization`), so it is ignored.
+/// The route for a request URL. Userinfo never reaches a server (the
+/// browser turns it into `Authorization`; WebKit still writes it in the
+/// request line to a proxy), so it is ignored on both sides.
 fn find_route<'a>(routes: &'a [PreparedRoute], url: &str) -> Option<&'a PreparedRoute> {
     let bare = |u: &str| -> String {
         match Url::parse(u) {
@@ -674,10 +675,10 @@ fn find_route<'a>(routes: &'a [PreparedRoute], url: &str) -> Option<&'a Prepared
             Err(_) => u.to_string(),
         }
     };
-    routes
-        .iter()
-        .find(|r| r.url == url)
-        .or_else(|| routes.iter().find(|r| bare(&r.url) == url))
+    routes.iter().find(|r| r.url == url).or_else(|| {
+        let url = bare(url);
+        routes.iter().find(|r| bare(&r.url) == url)
+    })
 }
 
 fn case_request(stream: &mut TcpStream, shared: &Shared, n: u32, req: &Request, url: Url) {

@@ -156,6 +156,12 @@ pub struct SafelistRules {
     /// Whether the unsafe names are deduplicated (not in Firefox, whose
     /// `Access-Control-Request-Headers` repeats a name given twice).
     pub dedupe_names: bool,
+    /// Whether a `Content-Type` whose parameters end in an empty one
+    /// (`text/plain;charset=utf-8;`, `text/plain;;`: a `;` last, after an
+    /// earlier `;`) fails to parse (Firefox's strict `net_ParseMediaType`
+    /// stops before that last `;` and requires nothing but whitespace after
+    /// what it consumed; `text/plain;` alone passes).
+    pub content_type_trailing_empty_parameter_fails: bool,
 }
 
 impl SafelistRules {
@@ -168,6 +174,7 @@ impl SafelistRules {
         client_hints: false,
         total_limit: true,
         dedupe_names: true,
+        content_type_trailing_empty_parameter_fails: false,
     };
 }
 
@@ -237,6 +244,12 @@ pub fn why_not_cors_safelisted_request_header_with(
         b"content-type" => {
             if let Some(byte) = first_unsafe() {
                 return Some(UnsafeReason::UnsafeByte { byte });
+            }
+            if rules.content_type_trailing_empty_parameter_fails
+                && value.trim_ascii_end().ends_with(b";")
+                && value.iter().filter(|&&b| b == b';').count() >= 2
+            {
+                return Some(UnsafeReason::MimeTypeParseFailure);
             }
             let Some(mime_type) = parse_a_mime_type(&isomorphic_decode(value)) else {
                 return Some(UnsafeReason::MimeTypeParseFailure);
@@ -737,6 +750,32 @@ mod tests {
             unsafe_with(&[("X-B", b"1"), ("x-a", b"1"), ("X-b", b"2")], firefox),
             names(&["x-a", "x-b", "x-b"])
         );
+    }
+
+    #[test]
+    fn rules_content_type_trailing_empty_parameter() {
+        let firefox = SafelistRules {
+            content_type_trailing_empty_parameter_fails: true,
+            ..SafelistRules::SPEC
+        };
+        let why = |v: &str, r: &SafelistRules| {
+            why_not_cors_safelisted_request_header_with(b"content-type", v.as_bytes(), r)
+        };
+        for v in [
+            "text/plain;charset=utf-8;",
+            "text/plain;;",
+            "text/plain;a=b;c=d;",
+        ] {
+            assert_eq!(why(v, &SafelistRules::SPEC), None, "{v}");
+            assert_eq!(
+                why(v, &firefox),
+                Some(UnsafeReason::MimeTypeParseFailure),
+                "{v}"
+            );
+        }
+        for v in ["text/plain;", "text/plain;charset=utf-8", "text/plain"] {
+            assert_eq!(why(v, &firefox), None, "{v}");
+        }
     }
 
     #[test]

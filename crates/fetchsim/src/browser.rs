@@ -158,7 +158,8 @@ impl ServerResponse {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Route {
-    /// The URL, matched exactly (fragment dropped).
+    /// The URL, matched exactly as a server receives it (fragment and
+    /// userinfo dropped).
     pub url: String,
     /// The answer to a CORS preflight (`OPTIONS` with `Access-Control-Request-Method`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -175,10 +176,15 @@ pub struct Routes {
     routes: Vec<(String, Route)>,
 }
 
+/// A URL as a server receives it: without its fragment, and without a
+/// username or password (a browser sends userinfo to no server; a redirect
+/// to `http://user@host/p` reaches the route of `http://host/p`).
 fn normalize(url: &str) -> String {
     match url::Url::parse(url) {
         Ok(mut u) => {
             u.set_fragment(None);
+            let _ = u.set_username("");
+            let _ = u.set_password(None);
             u.to_string()
         }
         Err(_) => url.to_string(),
@@ -194,9 +200,17 @@ impl Routes {
     }
 
     fn answer(&self, exchange: &Exchange) -> Option<&ServerResponse> {
-        // The URL without its fragment, as normalized by `new`.
-        let url = &exchange.url[..url::Position::AfterQuery];
-        let route = self.routes.iter().find(|(u, _)| u == url).map(|(_, r)| r)?;
+        // The URL as the server receives it, as normalized by `new`.
+        let url = if exchange.url.username().is_empty() && exchange.url.password().is_none() {
+            std::borrow::Cow::Borrowed(&exchange.url[..url::Position::AfterQuery])
+        } else {
+            std::borrow::Cow::Owned(normalize(exchange.url.as_str()))
+        };
+        let route = self
+            .routes
+            .iter()
+            .find(|(u, _)| *u == *url)
+            .map(|(_, r)| r)?;
         let is_preflight = exchange.kind == RequestKind::Preflight
             || (exchange.headers.contains(b"access-control-request-method")
                 && exchange.method == http::Method::OPTIONS);

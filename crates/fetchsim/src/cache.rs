@@ -69,7 +69,26 @@ pub struct MatchRules {
     /// lookup (WebKit's `canSkipPreflight`), so a failing preflight leaves
     /// nothing behind.
     pub remove_on_miss: bool,
+    /// A conditional request header (`If-None-Match`, `If-Modified-Since`,
+    /// `If-Unmodified-Since`, `If-Match`, `If-Range`) is never covered by
+    /// the cache, by name or by `*` (Chromium and Firefox: such a request
+    /// bypasses the cache, so its preflight is sent again).
+    pub conditional_headers_bypass: bool,
+    /// No entry ever matches a request whose origin is opaque (`null`: a
+    /// sandboxed document, or a redirect-tainted request): Chromium sends
+    /// such a request's preflight every time.
+    pub opaque_origin_never_matches: bool,
 }
+
+/// The conditional request headers of `#http-network-or-cache-fetch`
+/// (a request carrying one is not served from a cache).
+pub const CONDITIONAL_HEADERS: &[&str] = &[
+    "if-modified-since",
+    "if-none-match",
+    "if-unmodified-since",
+    "if-match",
+    "if-range",
+];
 
 impl MatchRules {
     /// The standard's matching.
@@ -79,6 +98,8 @@ impl MatchRules {
         star_covers_authorization: false,
         star_by_request_credentials: false,
         remove_on_miss: false,
+        conditional_headers_bypass: false,
+        opaque_origin_never_matches: false,
     };
 }
 
@@ -120,6 +141,9 @@ impl PreflightCache {
         } else {
             entry.credentials || !k.include
         };
+        if rules.opaque_origin_never_matches && k.origin == "null" {
+            return false;
+        }
         entry.is_live(now)
             && entry.key == k.key
             && entry.origin == k.origin
@@ -197,6 +221,13 @@ impl PreflightCache {
         now: Timestamp,
         rules: MatchRules,
     ) -> bool {
+        if rules.conditional_headers_bypass
+            && CONDITIONAL_HEADERS
+                .iter()
+                .any(|c| c.eq_ignore_ascii_case(name))
+        {
+            return false;
+        }
         self.header_entry(k, name, now, rules).is_some()
     }
 
@@ -316,6 +347,60 @@ mod tests {
             !c.method_match(&key(false), "PUT", Timestamp(0)),
             "max-age 0 expires at once"
         );
+    }
+
+    #[test]
+    fn conditional_headers_bypass_the_cache_by_name_and_star() {
+        let bypass = MatchRules {
+            conditional_headers_bypass: true,
+            ..MatchRules::SPEC
+        };
+        let mut c = PreflightCache::new();
+        for name in ["If-None-Match", "*", "x-trace"] {
+            c.store_header_name(
+                &key(false),
+                name,
+                600,
+                Timestamp(0),
+                false,
+                MatchRules::SPEC,
+            );
+        }
+        let at = Timestamp(100);
+        assert!(c.header_match(&key(false), "if-none-match", at));
+        assert!(c.header_match(&key(false), "if-range", at), "by `*`");
+        for name in CONDITIONAL_HEADERS {
+            assert!(
+                !c.header_match_with(&key(false), name, at, bypass),
+                "{name}"
+            );
+        }
+        assert!(c.header_match_with(&key(false), "x-trace", at, bypass));
+    }
+
+    #[test]
+    fn opaque_origin_never_matches() {
+        let rules = MatchRules {
+            opaque_origin_never_matches: true,
+            ..MatchRules::SPEC
+        };
+        let null = CacheKey {
+            origin: "null",
+            ..key(false)
+        };
+        let mut c = PreflightCache::new();
+        c.store_method(&null, "PUT", 600, Timestamp(0), false, MatchRules::SPEC);
+        c.store_method(
+            &key(false),
+            "PUT",
+            600,
+            Timestamp(0),
+            false,
+            MatchRules::SPEC,
+        );
+        assert!(c.method_match(&null, "PUT", Timestamp(100)));
+        assert!(!c.method_match_with(&null, "PUT", Timestamp(100), rules));
+        assert!(c.method_match_with(&key(false), "PUT", Timestamp(100), rules));
     }
 
     #[test]

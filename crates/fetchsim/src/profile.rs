@@ -83,6 +83,11 @@ impl Profile {
                 authorization_covered_by_wildcard: true,
                 max_age: MaxAgeRule::NegativeIsZero,
                 cache_store: CacheStore::ReplaceWholesale,
+                cache_match: MatchRules {
+                    conditional_headers_bypass: true,
+                    opaque_origin_never_matches: true,
+                    ..MatchRules::SPEC
+                },
                 cache_star_from_credentialed: false,
                 cache_tainted: false,
                 cache_clear: CacheClear::PreflightFailure,
@@ -115,6 +120,8 @@ impl Profile {
                     star_covers_authorization: false,
                     star_by_request_credentials: false,
                     remove_on_miss: false,
+                    conditional_headers_bypass: true,
+                    opaque_origin_never_matches: false,
                 },
                 cache_star_from_credentialed: false,
                 cache_clear: CacheClear::AnyFailure,
@@ -123,6 +130,7 @@ impl Profile {
                     range_bound_max: Some(RANGE_BOUND_MAX_FIREFOX),
                     total_limit: false,
                     dedupe_names: false,
+                    content_type_trailing_empty_parameter_fails: true,
                     ..SafelistRules::SPEC
                 },
                 data_url_content_length: true,
