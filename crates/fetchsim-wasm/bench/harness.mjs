@@ -1,0 +1,71 @@
+// The JS harness's figures (`cargo xtask js-bench`, or
+// `node crates/fetchsim-wasm/bench/harness.mjs [PKG]`):
+// - import time, in fresh processes: the Node build (`require('fetchsim')`,
+//   no corpus read) and `fetchsim/test`;
+// - time per preflighted fetch through createBrowserFetch (preflight cache
+//   off, so every fetch sends OPTIONS then POST): with a fetchTransport
+//   over an in-memory `(Request) => Response` handler, and with a raw
+//   transport that answers with plain arrays (the cost of fetchsim and the
+//   wrapper without undici's Request/Response objects).
+// Bars (issue 16): import <= 25 ms, <= 200 us per preflighted fetch.
+
+import { execFileSync } from "node:child_process";
+import { createRequire } from "node:module";
+import path from "node:path";
+
+const root = path.resolve(import.meta.dirname, "../../..");
+const pkgDir = process.argv[2] ?? process.env.FETCHSIM_PKG ?? path.join(root, "target/wasm/pkg");
+const require = createRequire(import.meta.url);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function importMs(what) {
+  const script = `const t = process.hrtime.bigint(); require(${JSON.stringify(what)}); process.stdout.write(String(Number(process.hrtime.bigint() - t) / 1e6));`;
+  const runs = [];
+  for (let i = 0; i < 11; i++) runs.push(Number(execFileSync(process.execPath, ["-e", script], { encoding: "utf8" })));
+  return median(runs);
+}
+
+const ORIGIN = "https://app.example";
+const CORS = [["access-control-allow-origin", ORIGIN], ["access-control-allow-credentials", "true"]];
+const PREFLIGHT = [...CORS, ["access-control-allow-methods", "POST"], ["access-control-allow-headers", "content-type, x-request-id"]];
+const init = {
+  method: "POST", credentials: "include",
+  headers: { "content-type": "application/json", "x-request-id": "abc" }, body: '{"a":1}',
+};
+
+async function perFetchUs(fetch, n) {
+  for (let i = 0; i < 300; i++) await fetch("https://api.example/items", init);
+  const t = process.hrtime.bigint();
+  for (let i = 0; i < n; i++) await fetch("https://api.example/items", init);
+  return Number(process.hrtime.bigint() - t) / 1e3 / n;
+}
+
+const h = require(path.join(pkgDir, "test/index.cjs"));
+const opts = { origin: ORIGIN, browser: { preflight_cache: false } };
+const handler = (req) => req.method === "OPTIONS"
+  ? new Response(null, { status: 204, headers: PREFLIGHT })
+  : new Response('{"id":7}', { status: 200, headers: [...CORS, ["content-type", "application/json"]] });
+const viaFetch = h.createBrowserFetch({ ...opts, transport: h.fetchTransport(handler) });
+const raw = h.createBrowserFetch({
+  ...opts,
+  transport: async (req) => (req.kind === "preflight" ? { status: 204, headers: PREFLIGHT } : { status: 200, headers: CORS, body: '{"id":7}' }),
+});
+// Check that they are preflighted and allowed.
+const probe = await viaFetch("https://api.example/items", init);
+const trace = h.traceOf(probe);
+if (trace.outcome !== "ok" || trace.requests.length !== 2) throw new Error("the benchmark fetch is not a preflighted fetch that passes");
+
+const figures = {
+  node: process.version,
+  import_node_build_ms: importMs(path.join(pkgDir, "node/fetchsim.js")),
+  import_fetchsim_test_ms: importMs(path.join(pkgDir, "test/index.cjs")),
+  preflighted_fetch_us_fetch_transport: await perFetchUs(viaFetch, 3000),
+  preflighted_fetch_us_raw_transport: await perFetchUs(raw, 3000),
+};
+for (const [k, v] of Object.entries(figures)) {
+  console.log(`${k.padEnd(40)} ${typeof v === "number" ? v.toFixed(1) : v}`);
+}
+const over = [];
+if (figures.import_fetchsim_test_ms > 25) over.push("import > 25 ms");
+if (figures.preflighted_fetch_us_fetch_transport > 200) over.push("preflighted fetch > 200 us");
+console.log(over.length ? `over the bars: ${over.join(", ")}` : "within the bars (import <= 25 ms, preflighted fetch <= 200 us)");
