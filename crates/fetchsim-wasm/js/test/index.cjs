@@ -16,31 +16,20 @@ const MESSAGES = {
   spec: 'Failed to fetch',
 };
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
-/** The kinds `fetch()` throws before sending (the `Request` constructor's TypeErrors): their own message. */
-const THROWN = new Set(['invalid-url', 'url-includes-credentials', 'navigate-mode', 'invalid-method', 'forbidden-method',
-  'no-cors-method-not-safelisted', 'body-with-get-or-head', 'stream-body-without-duplex', 'stream-body-no-cors',
-  'only-if-cached-mode', 'invalid-header-name', 'invalid-header-value']);
 
 /** The header list of `init.headers` (Headers, pairs or a record), in order. */
 function headerPairs(h) {
-  if (!h) return [];
-  if (typeof h.forEach === 'function' && !Array.isArray(h)) {
-    const out = [];
-    h.forEach((v, n) => out.push([n, v]));
-    return out;
-  }
-  if (Array.isArray(h) || typeof h[Symbol.iterator] === 'function') return [...h].map(([n, v]) => [String(n), String(v)]);
-  return Object.entries(h).map(([n, v]) => [n, String(v)]);
+  return h ? (h[Symbol.iterator] ? [...h] : Object.entries(h)).map(([n, v]) => [String(n), String(v)]) : [];
 }
 
 /** The scenario `body` for a `fetch()` body, by its source. */
 function bodySpec(body) {
   if (typeof body === 'string') return body;
   if (body instanceof URLSearchParams) return { source: 'url-search-params' };
-  if (typeof FormData !== 'undefined' && body instanceof FormData) return { source: 'form-data' };
-  if (typeof Blob !== 'undefined' && body instanceof Blob) return { source: 'blob', type: body.type };
+  if (body instanceof FormData) return { source: 'form-data' };
+  if (body instanceof Blob) return { source: 'blob', type: body.type };
   if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) return { source: 'array-buffer' };
-  if (typeof ReadableStream !== 'undefined' && body instanceof ReadableStream) return { source: 'stream' };
+  if (body instanceof ReadableStream) return { source: 'stream' };
   return String(body);
 }
 
@@ -53,7 +42,7 @@ async function readRequest(input, init) {
   init = init || {};
   let req = {};
   let body = init.body;
-  if (typeof Request !== 'undefined' && input instanceof Request) {
+  if (input instanceof Request) {
     req = { url: input.url, method: input.method, mode: input.mode, credentials: input.credentials,
       redirect: input.redirect, cache: input.cache, headers: headerPairs(input.headers) };
     if (body === undefined && input.body !== null) body = await input.arrayBuffer();
@@ -85,10 +74,9 @@ function consoleLine(error, profile) {
 }
 
 /**
- * The `TypeError` a browser rejects with for a failed fetch `f`, fetchsim's
- * account in `cause` (trace, explanation and error record non-enumerable,
- * so that test runners printing the cause show the kind, the reason, the
- * fix and the console line).
+ * The browser's `TypeError` for a failed fetch `f`, fetchsim's account in
+ * `cause` (trace, explanation, error record non-enumerable: test runners
+ * print the kind, reason, fix and console line).
  */
 function blockedError(e, profile, f) {
   const trace = f.trace();
@@ -98,7 +86,9 @@ function blockedError(e, profile, f) {
     trace: { value: trace },
     explanation: { value: f.explain() },
   });
-  const err = new TypeError(THROWN.has(e.kind) ? e.message : MESSAGES[profile] || MESSAGES.spec, { cause });
+  // The Request constructor's TypeErrors have their own message.
+  const thrown = trace.steps[0].step === 'request-constructor' && trace.steps[0].result === 'fail';
+  const err = new TypeError(thrown ? e.message : MESSAGES[profile] || MESSAGES.spec, { cause });
   Object.defineProperty(err, TRACE, { value: trace });
   return err;
 }
@@ -163,8 +153,8 @@ function toResponse(r, last) {
  * does them, over `transport`.
  */
 function createBrowserFetch(opts) {
-  if (!opts || typeof opts.origin !== 'string') throw new TypeError('createBrowserFetch: `origin` (the page\'s origin, e.g. "https://app.example") is required');
-  if (typeof opts.transport !== 'function') throw new TypeError('createBrowserFetch: `transport` is required (fetchTransport, nodeTransport, mswTransport or urlTransport)');
+  if (typeof opts?.origin !== 'string') throw new TypeError('createBrowserFetch: `origin` (the page\'s, "https://app.example") is required');
+  if (typeof opts.transport !== 'function') throw new TypeError('createBrowserFetch: `transport` is required (fetchTransport, nodeTransport, mswTransport, urlTransport)');
   const profile = opts.profile || 'chromium';
   const page = new wasm.BrowserPage(opts.client || opts.origin, profile, opts.browser || null);
   const onBlocked = opts.onBlocked || ((err) => console.error(report(err)));
@@ -225,7 +215,7 @@ function rawSend(req, target, timeoutMs) {
       port: target ? target.port : url.port || (https ? 443 : 80),
       method: req.method,
       path: url.pathname + url.search,
-      setHost: false,
+      headers: [['host', url.host], ...req.headers].flat(),
       timeout: timeoutMs,
     }, (res) => {
       const chunks = [];
@@ -239,19 +229,11 @@ function rawSend(req, target, timeoutMs) {
     });
     if (timeoutMs) r.on('timeout', () => r.destroy(new Error(`timeout after ${timeoutMs} ms`)));
     r.on('error', reject);
-    r.setHeader('host', url.host);
-    const byName = new Map();
-    for (const [n, v] of req.headers) byName.set(n, [...(byName.get(n) || []), v]);
-    for (const [n, v] of byName) r.setHeader(n, v.length === 1 ? v[0] : v);
     r.end(req.body ? Buffer.from(req.body) : undefined);
   });
 }
 
-/**
- * A transport over a Node `http` request listener (an Express or Koa app,
- * Fastify's `server.routing`…), served on a loopback port; every request
- * keeps its URL's `Host`. `close()` stops the server.
- */
+/** A Node `http` request listener (an Express app) on a loopback port; `Host` is the URL's. */
 function nodeTransport(listener) {
   const http = require('node:http');
   let server;
@@ -283,18 +265,28 @@ function urlTransport(options) {
   };
 }
 
+/** MSW, from here or else from the project (a linked fetchsim resolves from its own folder). */
+async function importMsw() {
+  try {
+    return await import('msw');
+  } catch (e) {
+    const { createRequire } = require('node:module');
+    const at = createRequire(`${process.cwd()}/`).resolve('msw');
+    return import(require('node:url').pathToFileURL(at).href);
+  }
+}
+
 /**
- * A transport over MSW request handlers (a list, or `server` with
- * `listHandlers()`), through MSW's `getResponse`. A preflight no handler
- * answers gets a 404 without headers, as from a server without CORS
- * middleware (never an automatic "yes").
+ * MSW handlers (a list, or `server`) through MSW's `getResponse`. An
+ * unanswered preflight gets a 404 without headers, as from a server
+ * without CORS middleware (never an automatic "yes").
  */
 function mswTransport(source, options) {
   const o = options || {};
   let getResponse = o.getResponse;
   const warned = new Set();
   return async (req) => {
-    if (!getResponse) getResponse = (await import('msw')).getResponse;
+    if (!getResponse) getResponse = (await importMsw()).getResponse;
     const handlers = typeof source.listHandlers === 'function' ? source.listHandlers() : source;
     const res = await getResponse(handlers, toRequest(req));
     if (res) return fromResponse(res);
@@ -302,7 +294,7 @@ function mswTransport(source, options) {
       const key = `${req.method} ${req.url}`;
       if (!warned.has(key) && o.quiet !== true) {
         warned.add(key);
-        console.warn(`[fetchsim] no MSW handler answered the preflight OPTIONS ${req.url}; the browser sends it: answer it as your API does (http.options(...)).`);
+        console.warn(`[fetchsim] no MSW handler answered the preflight OPTIONS ${req.url}: answer it as your API does (http.options(...))`);
       }
       return { status: 404, headers: [] };
     }
