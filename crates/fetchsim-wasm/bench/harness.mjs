@@ -18,11 +18,13 @@ const pkgDir = process.argv[2] ?? process.env.FETCHSIM_PKG ?? path.join(root, "t
 const require = createRequire(import.meta.url);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+/** Wall and CPU milliseconds of `require(what)` in a fresh process (median of 11). */
 function importMs(what) {
-  const script = `const t = process.hrtime.bigint(); require(${JSON.stringify(what)}); process.stdout.write(String(Number(process.hrtime.bigint() - t) / 1e6));`;
+  const script = `const c = process.cpuUsage(); const t = process.hrtime.bigint(); require(${JSON.stringify(what)});
+    const u = process.cpuUsage(c); process.stdout.write(JSON.stringify([Number(process.hrtime.bigint() - t) / 1e6, (u.user + u.system) / 1e3]));`;
   const runs = [];
-  for (let i = 0; i < 11; i++) runs.push(Number(execFileSync(process.execPath, ["-e", script], { encoding: "utf8" })));
-  return median(runs);
+  for (let i = 0; i < 11; i++) runs.push(JSON.parse(execFileSync(process.execPath, ["-e", script], { encoding: "utf8" })));
+  return { wall: median(runs.map((r) => r[0])), cpu: median(runs.map((r) => r[1])) };
 }
 
 const ORIGIN = "https://app.example";
@@ -33,11 +35,15 @@ const init = {
   headers: { "content-type": "application/json", "x-request-id": "abc" }, body: '{"a":1}',
 };
 
+/** Wall and CPU microseconds per fetch (after 300 to warm up). CPU time
+ * is the figure to read on a shared, loaded machine. */
 async function perFetchUs(fetch, n) {
   for (let i = 0; i < 300; i++) await fetch("https://api.example/items", init);
+  const c = process.cpuUsage();
   const t = process.hrtime.bigint();
   for (let i = 0; i < n; i++) await fetch("https://api.example/items", init);
-  return Number(process.hrtime.bigint() - t) / 1e3 / n;
+  const u = process.cpuUsage(c);
+  return { wall: Number(process.hrtime.bigint() - t) / 1e3 / n, cpu: (u.user + u.system) / n };
 }
 
 const h = require(path.join(pkgDir, "test/index.cjs"));
@@ -62,10 +68,13 @@ const figures = {
   preflighted_fetch_us_fetch_transport: await perFetchUs(viaFetch, 3000),
   preflighted_fetch_us_raw_transport: await perFetchUs(raw, 3000),
 };
+console.log(`${"figure".padEnd(40)} ${"wall".padStart(9)} ${"cpu".padStart(9)}`);
 for (const [k, v] of Object.entries(figures)) {
-  console.log(`${k.padEnd(40)} ${typeof v === "number" ? v.toFixed(1) : v}`);
+  if (typeof v !== "object") console.log(`${k.padEnd(40)} ${v}`);
+  else console.log(`${k.padEnd(40)} ${v.wall.toFixed(1).padStart(9)} ${v.cpu.toFixed(1).padStart(9)}`);
 }
+console.log(`load average ${(await import("node:os")).loadavg().map((l) => l.toFixed(1)).join(" ")} on ${(await import("node:os")).availableParallelism()} cores`);
 const over = [];
-if (figures.import_fetchsim_test_ms > 25) over.push("import > 25 ms");
-if (figures.preflighted_fetch_us_fetch_transport > 200) over.push("preflighted fetch > 200 us");
+if (figures.import_fetchsim_test_ms.wall > 25) over.push("import > 25 ms");
+if (figures.preflighted_fetch_us_fetch_transport.wall > 200) over.push("preflighted fetch > 200 us");
 console.log(over.length ? `over the bars: ${over.join(", ")}` : "within the bars (import <= 25 ms, preflighted fetch <= 200 us)");

@@ -261,17 +261,7 @@ impl PageFetch {
     /// `fail`) or `{done: FetchResult}`.
     #[wasm_bindgen(unchecked_return_type = "PageStep")]
     pub fn next(&mut self) -> Result<JsValue, JsValue> {
-        let (key, value) = match self.inner.next() {
-            page::Next::Send(v) => ("send", v),
-            page::Next::Done(v) => ("done", v),
-        };
-        let mut text = String::with_capacity(256);
-        text.push_str("{\"");
-        text.push_str(key);
-        text.push_str("\":");
-        text.push_str(&value.to_string());
-        text.push('}');
-        js_sys::JSON::parse(&text)
+        js_sys::JSON::parse(&self.inner.next_json())
     }
 
     /// The response to request `id`: its status and header lines as

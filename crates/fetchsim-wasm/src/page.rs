@@ -112,6 +112,15 @@ impl Page {
     /// malformed `init` is an error; what `fetch()` itself rejects (a bad
     /// URL, a forbidden method) is a fetch that ends with a `TypeError` kind.
     pub fn start(&self, init: &str, client: Option<&str>) -> Result<PageFetch, ApiError> {
+        // Most fetches have a well-formed request and no client of their
+        // own: read the request as it is (the scenario format checks
+        // nothing more of a request). The scenario parser runs for the
+        // rest, and to name the field of an error.
+        if client.is_none() {
+            if let Ok(init) = serde_json::from_str::<fetchsim::RequestInit>(init) {
+                return Ok(self.start_with(&init, None));
+            }
+        }
         let init = one_json_value(init, FETCH_FILE, "request")?;
         let client_field = match client {
             Some(c) => format!(r#""client":{},"#, one_json_value(c, FETCH_FILE, "client")?),
@@ -123,17 +132,8 @@ impl Page {
         let mut scenario = Scenario::parse(&text, Format::Json, FETCH_FILE)
             .map_err(|e| rename_field(e, FETCH_FILE))?;
         let spec = scenario.fetches.remove(0);
-        let state = self.state.borrow();
-        let fetch = match &spec.client {
-            Some(c) => Fetch::new(&c.to_client(), &spec.request, &state.config),
-            None => Fetch::new(&state.client, &spec.request, &state.config),
-        };
-        Ok(PageFetch {
-            page: Rc::clone(&self.state),
-            fetch,
-            awaiting: None,
-            requests: 0,
-        })
+        let client = spec.client.as_ref().map(|c| c.to_client());
+        Ok(self.start_with(&spec.request, client.as_ref()))
     }
 
     /// Start a fetch from values (what [`start`](Self::start) does after
@@ -200,6 +200,26 @@ fn bytes_text(b: &[u8]) -> String {
     isomorphic_decode(b)
 }
 
+/// `bytes` as a JSON string of one character per byte (a byte string),
+/// lowercased when `lower` (header names).
+fn json_bytes(out: &mut String, bytes: &[u8], lower: bool) {
+    out.push('"');
+    for &b in bytes {
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            0..=0x1f | 0x7f => {
+                out.push_str("\\u00");
+                out.push(char::from(b"0123456789abcdef"[usize::from(b >> 4)]));
+                out.push(char::from(b"0123456789abcdef"[usize::from(b & 0xf)]));
+            }
+            _ if lower => out.push(char::from(b.to_ascii_lowercase())),
+            _ => out.push(char::from(b)),
+        }
+    }
+    out.push('"');
+}
+
 impl PageFetch {
     /// The next step. `Send`: `{id, kind, method, url, headers: [[name,
     /// value], …], credentials, body}` (`url` without its fragment, as
@@ -207,7 +227,20 @@ impl PageFetch {
     /// `fetch()`; names lowercase, values byte strings). `Done`: the
     /// outcome, how many requests were sent, what script sees (`response`,
     /// as in the trace) or why it failed (`error`, as in the trace).
+    /// [`next_json`](Self::next_json) read back as values.
     pub fn next(&mut self) -> Next {
+        let text = self.next_json();
+        let mut value: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+        match value.get_mut("send").map(Value::take) {
+            Some(send) => Next::Send(send),
+            None => Next::Done(value.get_mut("done").map(Value::take).unwrap_or_default()),
+        }
+    }
+
+    /// The next step as JSON text, `{"send": …}` or `{"done": …}` (see
+    /// [`next`](Self::next)), written directly: what the wasm export hands
+    /// to `JSON.parse`, once per request, without building a value first.
+    pub fn next_json(&mut self) -> String {
         let action = {
             let mut page = self.page.borrow_mut();
             let page = &mut *page;
@@ -217,28 +250,48 @@ impl PageFetch {
             Action::Send(ex) => {
                 let body = ex.kind == RequestKind::Main
                     && self.fetch.request().is_some_and(|r| r.body.is_some());
-                let headers: Vec<[String; 2]> = ex
-                    .headers
-                    .iter()
-                    .map(|(n, v)| [bytes_text(n).to_ascii_lowercase(), bytes_text(v)])
-                    .collect();
-                let record = json!({
-                    "id": ex.id.0,
-                    "kind": if ex.kind == RequestKind::Preflight { "preflight" } else { "main" },
-                    "method": ex.method.as_str(),
-                    "url": &ex.url[..fetchsim::url::Position::AfterQuery],
-                    "headers": headers,
-                    "credentials": ex.include_credentials,
-                    "body": body,
+                let mut out = String::with_capacity(160 + 48 * ex.headers.len());
+                out.push_str("{\"send\":{\"id\":");
+                out.push_str(&ex.id.0.to_string());
+                out.push_str(if ex.kind == RequestKind::Preflight {
+                    ",\"kind\":\"preflight\",\"method\":"
+                } else {
+                    ",\"kind\":\"main\",\"method\":"
+                });
+                json_bytes(&mut out, ex.method.as_str().as_bytes(), false);
+                out.push_str(",\"url\":");
+                json_bytes(
+                    &mut out,
+                    ex.url[..fetchsim::url::Position::AfterQuery].as_bytes(),
+                    false,
+                );
+                out.push_str(",\"headers\":[");
+                for (i, (n, v)) in ex.headers.iter().enumerate() {
+                    out.push_str(if i == 0 { "[" } else { ",[" });
+                    json_bytes(&mut out, n, true);
+                    out.push(',');
+                    json_bytes(&mut out, v, false);
+                    out.push(']');
+                }
+                out.push_str("],\"credentials\":");
+                out.push_str(if ex.include_credentials {
+                    "true"
+                } else {
+                    "false"
+                });
+                out.push_str(if body {
+                    ",\"body\":true}}"
+                } else {
+                    ",\"body\":false}}"
                 });
                 self.requests = self.requests.max(ex.index + 1);
                 self.awaiting = Some(ex);
-                Next::Send(record)
+                out
             }
             Action::Done(result) => {
                 self.awaiting = None;
                 let requests = self.requests;
-                Next::Done(match result {
+                let done = match result {
                     Ok(response) => json!({
                         "outcome": "ok",
                         "requests": requests,
@@ -249,7 +302,8 @@ impl PageFetch {
                         "requests": requests,
                         "error": error,
                     }),
-                })
+                };
+                format!("{{\"done\":{done}}}")
             }
         }
     }

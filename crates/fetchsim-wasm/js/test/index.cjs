@@ -58,9 +58,13 @@ async function readRequest(input, init) {
   if (body !== undefined && body !== null) {
     req.body = bodySpec(body);
     if (!/^(GET|HEAD)$/i.test(req.method || 'GET')) {
-      const r = new Request('http://body.invalid/', { method: 'POST', body, duplex: 'half' });
-      bytes = new Uint8Array(await r.arrayBuffer());
-      type = r.headers.get('content-type');
+      if (typeof body === 'string' || body instanceof URLSearchParams) bytes = Buffer.from(String(body));
+      else if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) bytes = new Uint8Array(body.buffer || body, body.byteOffset, body.byteLength).slice();
+      else {
+        const r = new Request('http://body.invalid/', { method: 'POST', body, duplex: 'half' });
+        bytes = new Uint8Array(await r.arrayBuffer());
+        type = r.headers.get('content-type');
+      }
     }
   }
   return { req, bytes, type };
