@@ -681,6 +681,15 @@ fn patch_bindings(dir: &Path, target: &str) -> Result<()> {
         js.push_str("\nexport { _case as case };\n");
     }
     dts.push_str("\nexport { _case as case };\n");
+    // The classes' `[Symbol.dispose]()` (explicit resource management)
+    // needs TypeScript's `esnext` library: a project on ES2022 without
+    // `skipLibCheck` would fail on the package's declarations. `free()`
+    // is declared; the method itself stays in the JS.
+    let dts: String = dts
+        .lines()
+        .filter(|l| l.trim() != "[Symbol.dispose](): void;")
+        .map(|l| format!("{l}\n"))
+        .collect();
     let before = dts.matches("options: Options").count();
     if before != 3 {
         return Err(format!(
