@@ -259,8 +259,8 @@ pub struct PageFetch {
 impl PageFetch {
     /// `{send: OutgoingRequest}` (put it on the wire, then `respond` or
     /// `fail`) or `{done: FetchResult}`.
-    #[wasm_bindgen(unchecked_return_type = "PageStep")]
-    pub fn next(&mut self) -> Result<JsValue, JsValue> {
+    #[wasm_bindgen(js_name = "next", unchecked_return_type = "PageStep")]
+    pub fn next_step(&mut self) -> Result<JsValue, JsValue> {
         js_sys::JSON::parse(&self.inner.next_json())
     }
 

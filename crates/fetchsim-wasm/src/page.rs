@@ -5,7 +5,7 @@
 //! A [`Page`] is what a browser tab holds for CORS: the client (origin,
 //! referrer policy, embedder policy, top-level site), the profile and
 //! browser settings, the CORS-preflight cache and a virtual clock. A
-//! [`PageFetch`] is one `fetch()` from it: [`PageFetch::next`] says what to
+//! [`PageFetch`] is one `fetch()` from it: [`PageFetch::step`] says what to
 //! put on the wire next (or that the fetch is over), [`PageFetch::respond`]
 //! and [`PageFetch::fail`] hand back what came of it. Driven with the
 //! scenario's routes, the traces are exactly [`Scenario::simulate`]'s (the
@@ -17,7 +17,7 @@
 //! WebIDL's `ByteString` and Node's `rawHeaders`).
 
 use crate::api::ApiError;
-use fetchsim::headers::{isomorphic_decode, HeaderList};
+use fetchsim::headers::HeaderList;
 use fetchsim::scenario::{Format, Scenario, ScenarioError};
 use fetchsim::{
     Action, Client, Exchange, ExchangeId, Fetch, FetchConfig, PreflightCache, RequestKind,
@@ -195,11 +195,6 @@ pub enum Next {
     Done(Value),
 }
 
-/// A byte string (one char per byte).
-fn bytes_text(b: &[u8]) -> String {
-    isomorphic_decode(b)
-}
-
 /// `bytes` as a JSON string of one character per byte (a byte string),
 /// lowercased when `lower` (header names).
 fn json_bytes(out: &mut String, bytes: &[u8], lower: bool) {
@@ -228,7 +223,7 @@ impl PageFetch {
     /// outcome, how many requests were sent, what script sees (`response`,
     /// as in the trace) or why it failed (`error`, as in the trace).
     /// [`next_json`](Self::next_json) read back as values.
-    pub fn next(&mut self) -> Next {
+    pub fn step(&mut self) -> Next {
         let text = self.next_json();
         let mut value: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
         match value.get_mut("send").map(Value::take) {
@@ -238,7 +233,7 @@ impl PageFetch {
     }
 
     /// The next step as JSON text, `{"send": …}` or `{"done": …}` (see
-    /// [`next`](Self::next)), written directly: what the wasm export hands
+    /// [`step`](Self::step)), written directly: what the wasm export hands
     /// to `JSON.parse`, once per request, without building a value first.
     pub fn next_json(&mut self) -> String {
         let action = {
@@ -409,7 +404,7 @@ mod tests {
     /// interface the wasm exports use.
     fn drive(f: &mut PageFetch, routes: &mut Routes) -> Value {
         loop {
-            match f.next() {
+            match f.step() {
                 Next::Done(v) => return v,
                 Next::Send(rec) => {
                     let id = rec["id"].as_u64().unwrap() as u32;
@@ -420,7 +415,7 @@ mod tests {
                             let mut flat = Vec::new();
                             for (n, v) in resp.headers() {
                                 flat.push(n.as_str().to_string());
-                                flat.push(bytes_text(v.as_bytes()));
+                                flat.push(fetchsim::headers::isomorphic_decode(v.as_bytes()));
                             }
                             f.respond(id, resp.status().as_u16(), &flat).unwrap();
                         }
@@ -518,7 +513,7 @@ mod tests {
                 None,
             )
             .unwrap();
-        let Next::Send(pre) = f.next() else { panic!() };
+        let Next::Send(pre) = f.step() else { panic!() };
         assert_eq!(pre["kind"], "preflight");
         assert_eq!(pre["method"], "OPTIONS");
         assert_eq!(pre["body"], false);
@@ -535,7 +530,7 @@ mod tests {
         .map(String::from)
         .to_vec();
         f.respond(0, 204, &h).unwrap();
-        let Next::Send(main) = f.next() else { panic!() };
+        let Next::Send(main) = f.step() else { panic!() };
         assert_eq!(main["kind"], "main");
         assert_eq!(main["method"], "PUT");
         assert_eq!(main["body"], true);
@@ -544,7 +539,7 @@ mod tests {
             .map(String::from)
             .to_vec();
         f.respond(1, 200, &h).unwrap();
-        let Next::Done(done) = f.next() else { panic!() };
+        let Next::Done(done) = f.step() else { panic!() };
         assert_eq!(done["outcome"], "ok", "{}", f.explain());
         assert_eq!(done["requests"], 2);
         // The same preflight is now cached: one request.
@@ -554,14 +549,14 @@ mod tests {
                 None,
             )
             .unwrap();
-        let Next::Send(main) = g.next() else { panic!() };
+        let Next::Send(main) = g.step() else { panic!() };
         assert_eq!(main["kind"], "main");
         // Until the clock passes the default max-age (5 s) or the cache is cleared.
         p.clear_cache();
         let mut g = p
             .start(r#"{"url":"http://api.test/x","method":"PUT"}"#, None)
             .unwrap();
-        let Next::Send(pre) = g.next() else { panic!() };
+        let Next::Send(pre) = g.step() else { panic!() };
         assert_eq!(pre["kind"], "preflight");
     }
 
@@ -574,9 +569,9 @@ mod tests {
                 None,
             )
             .unwrap();
-        let Next::Send(_) = f.next() else { panic!() };
+        let Next::Send(_) = f.step() else { panic!() };
         f.respond(0, 404, &[]).unwrap();
-        let Next::Done(done) = f.next() else { panic!() };
+        let Next::Done(done) = f.step() else { panic!() };
         assert_eq!(done["outcome"], "network-error");
         assert_eq!(
             done["error"]["kind"],
@@ -593,9 +588,9 @@ mod tests {
     fn transport_errors_are_network_errors() {
         let p = page();
         let mut f = p.start(r#"{"url":"http://api.test/x"}"#, None).unwrap();
-        let Next::Send(_) = f.next() else { panic!() };
+        let Next::Send(_) = f.step() else { panic!() };
         f.fail(0, "connection refused").unwrap();
-        let Next::Done(done) = f.next() else { panic!() };
+        let Next::Done(done) = f.step() else { panic!() };
         assert_eq!(done["error"]["kind"], "transport-error");
     }
 
@@ -643,7 +638,7 @@ mod tests {
 
         let mut f = p.start(r#"{"url":"http://api.test/x"}"#, None).unwrap();
         assert!(f.respond(0, 200, &[]).is_err(), "before next()");
-        let Next::Send(_) = f.next() else { panic!() };
+        let Next::Send(_) = f.step() else { panic!() };
         assert!(f
             .respond(7, 200, &[])
             .unwrap_err()
@@ -657,7 +652,7 @@ mod tests {
         // Latin-1 byte values are fine.
         f.respond(0, 200, &["x-v".into(), "caf\u{e9}".into()])
             .unwrap();
-        let Next::Done(_) = f.next() else { panic!() };
+        let Next::Done(_) = f.step() else { panic!() };
         assert!(f.fail(0, "late").is_err());
     }
 
@@ -667,7 +662,7 @@ mod tests {
         let mut f = p
             .start(r#"{"url":"http://api.test/x","method":"TRACE"}"#, None)
             .unwrap();
-        let Next::Done(done) = f.next() else { panic!() };
+        let Next::Done(done) = f.step() else { panic!() };
         assert_eq!(done["error"]["kind"], "forbidden-method");
         assert_eq!(done["requests"], 0);
     }
