@@ -46,13 +46,18 @@ cargo xtask browsers --random N [--seed S] [--browser B|all]
                                     the same scenarios), shrink each DIFF into
                                     target/browsers/found/<seed>-<n>.toml
 cargo xtask wasm [--floor]          build the WebAssembly npm package into target/wasm/pkg (web and
-                                    nodejs), print its sizes; fails over 150 KB gzipped wasm + JS
+                                    nodejs) with its JS test harness, print its sizes; fails over
+                                    330 KB gzipped wasm + JS, or 5 KB gzipped harness JS
                                     (--floor: the size of the base crates alone, without the simulator)
 cargo xtask psl [--check]           write crates/fetchsim-modes/data/public-suffix-list.txt from the
                                     `psl` crate's list (--check: fail when it is out of date)
 cargo xtask playground              the package, then the docs playground into target/playground
 cargo xtask wasm-test               the package and playground, then their tests: tsc on the .d.ts,
                                     node --test against the CLI, headless Chromium (API, playground)
+cargo xtask js-test                 the package, then the JS test harness: tsc on its .d.ts, its
+                                    node --test, and examples/vitest-msw and examples/jest (npm ci)
+cargo xtask js-bench                import time of the Node build and of fetchsim/test, and the time
+                                    per preflighted fetch through createBrowserFetch (in memory)
 cargo xtask bench [--quick] [--no-bench]
                                     criterion benchmarks of the engine (cargo bench -p fetchsim),
                                     allocations per fetch, `fetchsim simulate` over 3,000 files,
@@ -96,6 +101,8 @@ fn main() -> ExitCode {
         ["psl", rest @ ..] => psl::psl(&root, rest),
         ["playground", rest @ ..] => wasm::playground(&root, rest),
         ["wasm-test", rest @ ..] => wasm::wasm_test(&root, rest),
+        ["js-test", rest @ ..] => wasm::js_test(&root, rest),
+        ["js-bench", rest @ ..] => wasm::js_bench(&root, rest),
         ["bench", rest @ ..] => bench(&root, rest),
         ["fuzz", rest @ ..] => fuzz(&root, rest),
         _ => {

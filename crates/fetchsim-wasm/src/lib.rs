@@ -9,11 +9,16 @@
 //! thrown as JS `Error`s whose message is what the CLI prints after
 //! `fetchsim: `. The TypeScript declarations are in `src/types.d.ts`.
 //!
-//! The work is done in [`api`] over plain Rust values, so it is tested
+//! `BrowserPage` and `PageFetch` drive fetches one request at a time (the
+//! step API of [`page`]), for harnesses that ask a real or programmable
+//! server each request.
+//!
+//! The work is done in [`api`] and [`page`] over plain Rust values, so it is tested
 //! natively; this file only moves values across the boundary.
 
 pub mod api;
 pub mod corpus;
+pub mod page;
 
 use api::{ApiError, Options};
 use wasm_bindgen::prelude::*;
@@ -120,21 +125,7 @@ pub fn version() -> String {
 
 /// The scenario's text: a string as it is, an object as JSON.
 fn scenario_text(value: &JsValue) -> Result<String, JsValue> {
-    if let Some(s) = value.as_string() {
-        return Ok(s);
-    }
-    if !value.is_object() {
-        return Err(plain_error("a scenario is an object or its JSON text"));
-    }
-    match js_sys::JSON::stringify(value) {
-        Ok(s) => s
-            .as_string()
-            .ok_or_else(|| plain_error("a scenario is an object or its JSON text")),
-        Err(e) => Err(plain_error(&format!(
-            "the scenario cannot be written as JSON: {}",
-            error_message(&e)
-        ))),
-    }
+    json_text(value, "a scenario", "the scenario")
 }
 
 fn read_options(value: Option<js_sys::Object>) -> Result<Options, JsValue> {
@@ -185,4 +176,144 @@ fn error_message(e: &JsValue) -> String {
         .map(|e| String::from(e.message()))
         .or_else(|| e.as_string())
         .unwrap_or_else(|| "unknown error".into())
+}
+
+/// A page of a browser: its client (origin and policies), profile,
+/// browser settings, CORS-preflight cache and virtual clock, shared by the
+/// fetches it starts.
+#[wasm_bindgen]
+pub struct BrowserPage {
+    inner: page::Page,
+}
+
+#[wasm_bindgen]
+impl BrowserPage {
+    /// A page at time 0 with an empty preflight cache. `client` is an
+    /// origin (`"https://app.example"`, `"null"`) or a scenario `client`
+    /// object; `profile` a profile name (default `spec`); `browser` a
+    /// scenario `browser` object.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "string | ClientSpec")] client: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ProfileName | null")] profile: Option<String>,
+        #[wasm_bindgen(unchecked_param_type = "BrowserSpec | null")] browser: JsValue,
+    ) -> Result<BrowserPage, JsValue> {
+        hook();
+        let client = client_text(&client)?;
+        let browser = if browser.is_undefined() || browser.is_null() {
+            None
+        } else {
+            Some(json_text(&browser, "a browser", "the browser")?)
+        };
+        page::Page::new(&client, profile.as_deref(), browser.as_deref())
+            .map(|inner| BrowserPage { inner })
+            .map_err(to_js_error)
+    }
+
+    /// Start a `fetch()`: `init` is a scenario `request` object (or its
+    /// JSON text); `client`, when given, is another document of the same
+    /// browser making the fetch (an origin or a scenario `client`).
+    pub fn start(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "RequestInit | string")] init: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | ClientSpec | null")] client: JsValue,
+    ) -> Result<PageFetch, JsValue> {
+        hook();
+        let init = json_text(&init, "a request", "the request")?;
+        let client = if client.is_undefined() || client.is_null() {
+            None
+        } else {
+            Some(client_text(&client)?)
+        };
+        self.inner
+            .start(&init, client.as_deref())
+            .map(|inner| PageFetch { inner })
+            .map_err(to_js_error)
+    }
+
+    /// Move the virtual clock forward by `ms` milliseconds.
+    pub fn advance(&self, ms: f64) {
+        self.inner.advance(ms);
+    }
+
+    /// The virtual time, in milliseconds.
+    #[wasm_bindgen(getter)]
+    pub fn now(&self) -> f64 {
+        self.inner.now() as f64
+    }
+
+    /// Empty the preflight cache.
+    #[wasm_bindgen(js_name = "clearCache")]
+    pub fn clear_cache(&self) {
+        self.inner.clear_cache();
+    }
+}
+
+/// One `fetch()` of a `BrowserPage`, driven one request at a time.
+#[wasm_bindgen]
+pub struct PageFetch {
+    inner: page::PageFetch,
+}
+
+#[wasm_bindgen]
+impl PageFetch {
+    /// `{send: OutgoingRequest}` (put it on the wire, then `respond` or
+    /// `fail`) or `{done: FetchResult}`.
+    #[wasm_bindgen(js_name = "next", unchecked_return_type = "PageStep")]
+    pub fn next_step(&mut self) -> Result<JsValue, JsValue> {
+        js_sys::JSON::parse(&self.inner.next_json())
+    }
+
+    /// The response to request `id`: its status and header lines as
+    /// `[name, value, name, value, …]` (byte strings, as Node's
+    /// `rawHeaders`).
+    pub fn respond(&mut self, id: u32, status: u16, headers: Vec<String>) -> Result<(), JsValue> {
+        self.inner
+            .respond(id, status, &headers)
+            .map_err(to_js_error)
+    }
+
+    /// Request `id` failed below HTTP (`reason` goes in the trace).
+    pub fn fail(&mut self, id: u32, reason: &str) -> Result<(), JsValue> {
+        self.inner.fail(id, reason).map_err(to_js_error)
+    }
+
+    /// The trace (whole once the fetch is over), as `simulate()` gives one.
+    #[wasm_bindgen(unchecked_return_type = "Trace")]
+    pub fn trace(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.trace().to_json())
+    }
+
+    /// The trace told step by step, as `explain()` tells a fetch.
+    pub fn explain(&self) -> String {
+        self.inner.explain()
+    }
+}
+
+/// A `client`: an origin string becomes `{"origin": …}`.
+fn client_text(value: &JsValue) -> Result<String, JsValue> {
+    match value.as_string() {
+        Some(origin) => Ok(serde_json::json!({ "origin": origin }).to_string()),
+        None => json_text(value, "a client", "the client"),
+    }
+}
+
+/// An object as JSON text (a string is taken as JSON text already).
+/// `a` and `the` name the value in errors ("a scenario", "the scenario").
+fn json_text(value: &JsValue, a: &str, the: &str) -> Result<String, JsValue> {
+    if let Some(s) = value.as_string() {
+        return Ok(s);
+    }
+    if !value.is_object() {
+        return Err(plain_error(&format!("{a} is an object or its JSON text")));
+    }
+    match js_sys::JSON::stringify(value) {
+        Ok(s) => s
+            .as_string()
+            .ok_or_else(|| plain_error(&format!("{a} is an object or its JSON text"))),
+        Err(e) => Err(plain_error(&format!(
+            "{the} cannot be written as JSON: {}",
+            error_message(&e)
+        ))),
+    }
 }

@@ -277,3 +277,33 @@ export interface FetchsimError extends Error {
   field?: string;
   reason?: string;
 }
+
+/** A request the browser puts on the wire (`PageFetch.next()`'s `send`). */
+export interface OutgoingRequest {
+  /** Hand this back to `respond(id, …)` or `fail(id, …)`. */
+  id: number;
+  kind: "preflight" | "main";
+  method: string;
+  /** Without its fragment, as sent. */
+  url: string;
+  /** The exact header list (Fetch's part of it): lowercase names, values as byte strings. */
+  headers: Header[];
+  /** Whether the browser attaches credentials (cookies, HTTP auth). */
+  credentials: boolean;
+  /** Whether the request carries the body given to `fetch()` (never on preflights, not after a 303). */
+  body: boolean;
+}
+
+/** How a fetch ended (`PageFetch.next()`'s `done`); the whole trace is `PageFetch.trace()`. */
+export interface FetchResult {
+  outcome: "ok" | "network-error";
+  /** How many requests were sent. */
+  requests: number;
+  /** What script sees (when `ok`). */
+  response?: ResponseRecord;
+  /** Why it failed (when `network-error`). */
+  error?: NetworkError;
+}
+
+/** One step of a `PageFetch`. */
+export type PageStep = { send: OutgoingRequest; done?: undefined } | { done: FetchResult; send?: undefined };

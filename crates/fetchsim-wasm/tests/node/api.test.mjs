@@ -190,7 +190,13 @@ test("TOML text is refused with a clear error (the package reads JSON only)", ()
   }
 });
 
-test("the corpus is the package's corpus.json, read when the module loads", () => {
+test("importing the package reads no corpus; cases() reads it on first use", () => {
+  const script = `const f = require(${JSON.stringify(pkgDir)}); process.stdout.write(String(f.loadCorpus("[]")));`;
+  // Nothing was loaded: this (empty) corpus is kept.
+  assert.equal(execFileSync(process.execPath, ["-e", script], { encoding: "utf8" }), "true");
+});
+
+test("the corpus is the package's corpus.json, read on first use", () => {
   for (const dir of ["node", "web"]) {
     const corpus = JSON.parse(readFileSync(path.join(pkgDir, dir, "corpus.json"), "utf8"));
     assert.deepEqual(
@@ -226,6 +232,6 @@ test("the package's ESM entry for browsers exports the same API", async () => {
   assert.match(web, /new URL\('corpus\.json', import\.meta\.url\)/);
   assert.match(web, /export \{ initSync, __fetchsim_init as default \};/);
   const manifest = JSON.parse(readFileSync(path.join(pkgDir, "package.json"), "utf8"));
-  assert.equal(manifest.name, "fetchsim-wasm");
+  assert.equal(manifest.name, "fetchsim");
   assert.equal(manifest.exports["./web"].default, "./web/fetchsim.js");
 });

@@ -25,8 +25,8 @@ import {
   type Options,
   type NetworkError,
   type ResponseRecord,
-} from "fetchsim-wasm";
-import init, * as web from "fetchsim-wasm/web";
+} from "fetchsim";
+import init, * as web from "fetchsim/web";
 
 const scenario: Scenario = {
   id: "put-with-preflight",
