@@ -131,8 +131,11 @@ pub fn examples(root: &Path, args: &[&str]) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// `cargo xtask package`: `cargo package --workspace --no-verify`, which
-/// must package every public crate (the others have `publish = false`).
+/// `cargo xtask package`: `cargo package --workspace --exclude xtask
+/// --no-verify`, which must package every public crate. xtask is left out:
+/// it depends on fetchsim-harness, which is `publish = false`, and cargo
+/// resolves a package's dependencies for packaging against crates.io plus
+/// the publishable members only (so `--workspace` alone stops there).
 pub fn package(root: &Path, args: &[&str]) -> ExitCode {
     if !args.is_empty() {
         eprintln!("usage: cargo xtask package");
@@ -142,7 +145,14 @@ pub fn package(root: &Path, args: &[&str]) -> ExitCode {
     if let Err(e) = run(
         root,
         &target,
-        &["package", "--workspace", "--no-verify", "--allow-dirty"],
+        &[
+            "package",
+            "--workspace",
+            "--exclude",
+            "xtask",
+            "--no-verify",
+            "--allow-dirty",
+        ],
     ) {
         eprintln!("xtask package: {e}");
         return ExitCode::from(1);

@@ -60,7 +60,7 @@ cargo xtask fuzz [--time SECS] [--sanitizer address|none] [headers|scenario|fetc
 cargo xtask examples                build and test examples/axum-tower-http (outside the workspace,
                                     its own Cargo.lock) with default features, check that they build
                                     no HTTP client or TLS, then with every feature
-cargo xtask package                 cargo package --workspace --no-verify: every public crate
+cargo xtask package                 cargo package --workspace --exclude xtask --no-verify: every public crate
                                     (fetchsim-headers, -modes, fetchsim, -adapters, -cli) packages";
 
 /// The groups of the reference list of test obligations.
