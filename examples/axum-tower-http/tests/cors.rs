@@ -138,6 +138,11 @@ expect = "ok"
 
 [[when]]
 origin = "https://evil.example"
+expect = "blocked"
+
+[[when]]
+origin = "https://evil.example"
+method = "GET"
 expect = "allow-origin-mismatch"
 "#
     );
