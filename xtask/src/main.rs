@@ -18,7 +18,11 @@
 //!   `fetchsim-modes` without its `psl` feature (`src/psl.rs`).
 //! - `cargo xtask bench`, `cargo xtask fuzz`: benchmarks and fuzzing
 //!   (`docs/performance.md`).
+//! - `cargo xtask examples`: the standalone projects of `examples/`, built
+//!   and tested as a user would (`src/examples.rs`); `cargo xtask package`:
+//!   every public crate packaged as for crates.io.
 
+mod examples;
 mod psl;
 mod wasm;
 
@@ -65,7 +69,12 @@ cargo xtask bench [--quick] [--no-bench]
                                     exists (docs/performance.md)
 cargo xtask fuzz [--time SECS] [--sanitizer address|none] [headers|scenario|fetch ...]
                                     run each cargo-fuzz target of fuzz/ for SECS s (default 60;
-                                    stable toolchain through RUSTC_BOOTSTRAP=1)";
+                                    stable toolchain through RUSTC_BOOTSTRAP=1)
+cargo xtask examples                build and test examples/axum-tower-http (outside the workspace,
+                                    its own Cargo.lock) with default features, check that they build
+                                    no HTTP client or TLS, then with every feature
+cargo xtask package                 cargo package --workspace --exclude xtask --no-verify: every public crate
+                                    (fetchsim-headers, -modes, fetchsim, -adapters, -cli) packages";
 
 /// The groups of the reference list of test obligations.
 const GROUPS: &[(&str, &str, u32, u32)] = &[
@@ -105,6 +114,8 @@ fn main() -> ExitCode {
         ["js-bench", rest @ ..] => wasm::js_bench(&root, rest),
         ["bench", rest @ ..] => bench(&root, rest),
         ["fuzz", rest @ ..] => fuzz(&root, rest),
+        ["examples", rest @ ..] => examples::examples(&root, rest),
+        ["package", rest @ ..] => examples::package(&root, rest),
         _ => {
             eprintln!("{USAGE}");
             ExitCode::from(2)

@@ -41,14 +41,10 @@ async fn main() {
     let mut page = Page::new(FRONT_END, ServiceTransport::new(app()));
     let fetches = [
         RequestInit::get(format!("{API}/items")).with_credentials(CredentialsMode::Include),
-        RequestInit::get(format!("{API}/items"))
-            .with_method("PUT")
-            .with_header("content-type", "application/json")
-            .with_body("{}")
+        RequestInit::put(format!("{API}/items"))
+            .with_json(&serde_json::json!({}))
             .with_credentials(CredentialsMode::Include),
-        RequestInit::get(format!("{API}/items"))
-            .with_method("PATCH")
-            .with_credentials(CredentialsMode::Include),
+        RequestInit::patch(format!("{API}/items")).with_credentials(CredentialsMode::Include),
     ];
     for init in &fetches {
         let trace = page.fetch(init).await;
@@ -85,8 +81,7 @@ mod tests {
     async fn a_credentialed_json_put_passes_its_preflight() {
         let init = items()
             .with_method("PUT")
-            .with_header("content-type", "application/json")
-            .with_body("{\"id\": 1}");
+            .with_json(&serde_json::json!({ "id": 1 }));
         let trace = page().fetch(&init).await;
         assert_cors_ok!(trace);
         assert!(trace.preflighted());
@@ -106,7 +101,7 @@ mod tests {
     #[tokio::test]
     async fn patch_is_not_allowed() {
         let trace = page().fetch(&items().with_method("PATCH")).await;
-        assert_cors_error!(trace, "method-disallowed-by-preflight-response");
+        assert_cors_error!(trace, ErrorKind::MethodDisallowedByPreflightResponse);
     }
 
     #[tokio::test]

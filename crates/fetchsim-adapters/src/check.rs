@@ -122,7 +122,10 @@ pub(crate) fn type_name(t: ResponseType) -> &'static str {
 
 /// Builder methods for [`RequestInit`], so a test reads as the `fetch()`
 /// call it stands for:
-/// `RequestInit::get(url).with_method("PUT").with_header("content-type", "application/json")`.
+/// `RequestInit::put(url).with_json(&item).with_credentials(CredentialsMode::Include)`
+/// (the constructors are [`RequestInit::get`], [`RequestInit::post`],
+/// [`RequestInit::put`], [`RequestInit::patch`], [`RequestInit::delete`]
+/// and [`RequestInit::new`]`(method, url)`).
 pub trait InitExt: Sized {
     /// `init.method`.
     fn with_method(self, method: &str) -> Self;
@@ -137,6 +140,19 @@ pub trait InitExt: Sized {
     /// `init.body` as a string (its Content-Type is `text/plain;charset=UTF-8`
     /// unless a header sets one).
     fn with_body(self, body: &str) -> Self;
+    /// `init.body` as `JSON.stringify(value)` with the header a front end
+    /// sends with it, `Content-Type: application/json` (replacing any
+    /// Content-Type set before). Without that header `fetch()` would label
+    /// a string body `text/plain;charset=UTF-8`; with it, a cross-origin
+    /// fetch is preflighted, as in the browser.
+    ///
+    /// `RequestInit::post(url).with_json(&serde_json::json!({ "name": "x" }))`.
+    ///
+    /// # Panics
+    ///
+    /// When `value` does not serialize to JSON (a map with non-string keys).
+    #[track_caller]
+    fn with_json<T: serde::Serialize + ?Sized>(self, value: &T) -> Self;
 }
 
 impl InitExt for RequestInit {
@@ -167,6 +183,20 @@ impl InitExt for RequestInit {
 
     fn with_body(mut self, body: &str) -> Self {
         self.body = Some(fetchsim::BodyInit::Text(body.to_string()));
+        self
+    }
+
+    #[track_caller]
+    fn with_json<T: serde::Serialize + ?Sized>(mut self, value: &T) -> Self {
+        let text = match serde_json::to_string(value) {
+            Ok(t) => t,
+            Err(e) => panic!("with_json: the value does not serialize to JSON: {e}"),
+        };
+        self.headers
+            .retain(|(n, _)| !n.eq_ignore_ascii_case("content-type"));
+        self.headers
+            .push(("Content-Type".to_string(), "application/json".to_string()));
+        self.body = Some(fetchsim::BodyInit::Text(text));
         self
     }
 }
@@ -238,11 +268,7 @@ pub fn assert_blocked(trace: &Trace, context: Option<String>) {
 pub fn assert_error(trace: &Trace, expected: &dyn fmt::Display, context: Option<String>) {
     let expected = expected.to_string();
     if !ErrorKind::ALL.iter().any(|k| k.as_str() == expected) {
-        let known: Vec<&str> = ErrorKind::ALL.iter().map(|k| k.as_str()).collect();
-        panic!(
-            "`{expected}` is not an error kind of fetchsim; the kinds are: {}",
-            known.join(", ")
-        );
+        panic!("{}", unknown_kind(&expected, trace));
     }
     if trace.error_name() == Some(expected.as_str()) {
         return;
@@ -256,6 +282,117 @@ pub fn assert_error(trace: &Trace, expected: &dyn fmt::Display, context: Option<
             context
         )
     );
+}
+
+/// The panic message of an assertion given a kind name that does not
+/// exist: what this fetch failed with, the closest kinds, where the list is.
+fn unknown_kind(expected: &str, trace: &Trace) -> String {
+    let mut out = format!("`{expected}` is not an error kind of fetchsim.");
+    match trace.error_kind() {
+        Some(k) => {
+            let _ = write!(
+                out,
+                " This fetch failed with `{k}` (ErrorKind::{k:?}): {}",
+                trace.summary()
+            );
+        }
+        None => {
+            let _ = write!(out, " This fetch did not fail ({}).", trace.summary());
+        }
+    }
+    let close = closest_kinds(expected);
+    if !close.is_empty() {
+        let names: Vec<String> = close
+            .iter()
+            .map(|k| format!("`{k}` (ErrorKind::{k:?})"))
+            .collect();
+        let _ = write!(out, "\nDid you mean {}?", names.join(" or "));
+    }
+    let known: Vec<&str> = ErrorKind::ALL.iter().map(|k| k.as_str()).collect();
+    let _ = write!(
+        out,
+        "\nThe kinds (docs/errors.md says when each happens): {}",
+        known.join(", ")
+    );
+    out
+}
+
+/// The words of a kind name, with the ways people say "disallowed" folded
+/// into the word the kinds use.
+fn kind_words(name: &str) -> Vec<String> {
+    let lower = name.trim().to_ascii_lowercase().replace(['_', ' '], "-");
+    let lower = lower
+        .replace("not-allowed", "disallowed")
+        .replace("forbidden-by", "disallowed-by")
+        .replace("rejected-by", "disallowed-by");
+    lower
+        .split('-')
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The kinds whose names share the most words with `name` (at most two),
+/// the shorter name first on a tie: `method-not-allowed` gives
+/// `method-disallowed-by-preflight-response`.
+pub(crate) fn closest_kinds(name: &str) -> Vec<ErrorKind> {
+    let words = kind_words(name);
+    let mut scored: Vec<(usize, usize, ErrorKind)> = ErrorKind::ALL
+        .iter()
+        .map(|&k| {
+            let theirs = kind_words(k.as_str());
+            let shared = words.iter().filter(|w| theirs.contains(w)).count();
+            (shared, theirs.len(), k)
+        })
+        .filter(|&(shared, _, _)| shared > 0)
+        .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let Some(&(best, _, _)) = scored.first() else {
+        return Vec::new();
+    };
+    scored
+        .into_iter()
+        .take_while(|&(shared, _, _)| shared == best)
+        .take(2)
+        .map(|(_, _, k)| k)
+        .collect()
+}
+
+/// What the server must send for script to read `name`
+/// ([CORS-exposed header-name list](https://fetch.spec.whatwg.org/#concept-response-cors-exposed-header-name-list)).
+fn expose_fix(trace: &Trace, name: &str) -> String {
+    let lower = name.to_ascii_lowercase();
+    if matches!(lower.as_str(), "set-cookie" | "set-cookie2") {
+        return "Script never reads `Set-Cookie` (a forbidden response-header name): test the cookie another way.".to_string();
+    }
+    match trace.response_type() {
+        Some(ResponseType::Cors) => {
+            let credentials = trace
+                .requests
+                .iter()
+                .any(|r| r.kind == RequestKind::Main && r.credentials);
+            let mut fix = format!(
+                "Fix: send `Access-Control-Expose-Headers: {lower}` with the response"
+            );
+            if credentials {
+                fix.push_str(
+                    " (this fetch carries credentials, so `Access-Control-Expose-Headers: *` does not cover it: name the header)",
+                );
+            } else {
+                fix.push_str(
+                    " (or `*`, which covers every header only on fetches without credentials)",
+                );
+            }
+            fix.push('.');
+            fix
+        }
+        Some(ResponseType::Opaque | ResponseType::OpaqueRedirect) => {
+            "Script reads no header of an opaque response (mode `no-cors`, or a manual redirect): fetch in `cors` mode.".to_string()
+        }
+        Some(ResponseType::Basic) | None => format!(
+            "The response does not carry `{lower}`: the server must send it."
+        ),
+    }
 }
 
 /// Panics with the explanation unless script can read header `name` with
@@ -279,12 +416,13 @@ pub fn assert_readable(trace: &Trace, name: &str, value: Option<&str>, context: 
             trace.summary()
         ),
         (None, _, true) => format!(
-            "expected script to read `{name}`, but it cannot (readable: {})",
+            "expected script to read `{name}`, but it cannot (readable: {}). {}",
             if readable.is_empty() {
                 "none".to_string()
             } else {
                 readable.join(", ")
-            }
+            },
+            expose_fix(trace, name)
         ),
         (Some(g), Some(v), true) => {
             format!("expected `{name}` to read `{v}`, but script reads `{g}`")
@@ -387,24 +525,28 @@ mod tests {
     use super::*;
     use fetchsim::{Browser, Client, Origin, Route, Routes, ServerResponse};
 
-    fn run(acao: &str, credentials: CredentialsMode) -> Trace {
+    /// `init` from `http://app.example.test`, against one route with no
+    /// preflight answer and `headers` on the response.
+    fn fetch_with(init: &RequestInit, headers: &[(&str, &str)]) -> Trace {
         let mut browser = Browser::new(Client::new(
             Origin::parse("http://app.example.test").unwrap(),
         ));
         let mut server = Routes::new(vec![Route {
-            url: "http://api.example.test/data".into(),
-            preflight: None,
-            response: Some(ServerResponse::new(
-                200,
-                &[
-                    ("access-control-allow-origin", acao),
-                    ("access-control-expose-headers", "x-total"),
-                    ("x-total", "3"),
-                ],
-            )),
+            url: init.url.clone(),
+            preflight: Some(ServerResponse::new(204, &[])),
+            response: Some(ServerResponse::new(200, headers)),
         }]);
+        browser.fetch(init, &mut server)
+    }
+
+    fn run(acao: &str, credentials: CredentialsMode) -> Trace {
         let init = RequestInit::get("http://api.example.test/data").with_credentials(credentials);
-        browser.fetch(&init, &mut server)
+        let headers = [
+            ("access-control-allow-origin", acao),
+            ("access-control-expose-headers", "x-total"),
+            ("x-total", "3"),
+        ];
+        fetch_with(&init, &headers)
     }
 
     #[test]
@@ -459,5 +601,101 @@ mod tests {
             .downcast::<String>()
             .expect("a formatted message");
         assert!(message.contains("not an error kind"), "{message}");
+    }
+
+    fn panic_message(f: impl FnOnce() + std::panic::UnwindSafe) -> String {
+        *std::panic::catch_unwind(f)
+            .expect_err("the assertion fails")
+            .downcast::<String>()
+            .expect("a formatted message")
+    }
+
+    #[test]
+    fn an_unknown_kind_names_the_actual_one_and_the_closest() {
+        let blocked = run("*", CredentialsMode::Include);
+        let message = panic_message(|| assert_cors_error!(blocked, "wildcard-not-allowed"));
+        assert!(
+            message.contains(
+                "This fetch failed with `wildcard-origin-not-allowed` (ErrorKind::WildcardOriginNotAllowed)"
+            ),
+            "{message}"
+        );
+        assert!(
+            message.contains("Did you mean `wildcard-origin-not-allowed`"),
+            "{message}"
+        );
+        assert!(message.contains("docs/errors.md"), "{message}");
+
+        let ok = run("*", CredentialsMode::Omit);
+        let message = panic_message(|| assert_cors_error!(ok, "method-not-allowed"));
+        assert!(
+            message.contains("This fetch did not fail (ok: cors 200)"),
+            "{message}"
+        );
+        assert!(
+            message.contains("Did you mean `method-disallowed-by-preflight-response`"),
+            "{message}"
+        );
+        assert_eq!(
+            closest_kinds("header-not-allowed"),
+            [ErrorKind::HeaderDisallowedByPreflightResponse]
+        );
+        assert_eq!(
+            closest_kinds("CORS_ORIGIN_MISMATCH")[0],
+            ErrorKind::AllowOriginMismatch
+        );
+        assert!(closest_kinds("zzz").is_empty());
+    }
+
+    #[test]
+    fn with_json_sends_what_a_front_end_sends() {
+        let init = RequestInit::post("http://api.example.test/items")
+            .with_header("content-type", "text/plain")
+            .with_json(&serde_json::json!({ "name": "milk" }));
+        assert_eq!(init.method, "POST");
+        assert_eq!(
+            init.headers,
+            [("Content-Type".to_string(), "application/json".to_string())]
+        );
+        assert_eq!(
+            init.body,
+            Some(fetchsim::BodyInit::Text(r#"{"name":"milk"}"#.into()))
+        );
+        // application/json is not a CORS-safelisted Content-Type: preflighted.
+        let trace = fetch_with(&init, &[]);
+        assert!(trace.preflighted());
+        assert_cors_error!(trace, ErrorKind::PreflightMissingAllowOriginHeader);
+    }
+
+    #[test]
+    fn a_hidden_header_says_what_to_expose() {
+        let ok = run("*", CredentialsMode::Omit);
+        let message = panic_message(|| assert_readable_header!(ok, "X-Request-Id"));
+        assert!(
+            message.contains("Fix: send `Access-Control-Expose-Headers: x-request-id`"),
+            "{message}"
+        );
+        assert!(
+            message.contains("only on fetches without credentials"),
+            "{message}"
+        );
+
+        let init = RequestInit::get("http://api.example.test/data")
+            .with_credentials(CredentialsMode::Include);
+        let trace = fetch_with(
+            &init,
+            &[
+                ("access-control-allow-origin", "http://app.example.test"),
+                ("access-control-allow-credentials", "true"),
+                ("access-control-expose-headers", "*"),
+                ("x-total-count", "2"),
+            ],
+        );
+        assert_cors_ok!(trace);
+        let message = panic_message(|| assert_readable_header!(trace, "x-total-count"));
+        assert!(
+            message.contains("Access-Control-Expose-Headers: *` does not cover it"),
+            "{message}"
+        );
     }
 }

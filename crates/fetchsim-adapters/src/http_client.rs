@@ -30,7 +30,7 @@ use hyper_util::rt::TokioIo;
 use std::collections::HashSet;
 use std::fmt;
 use std::future::Future;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::pin::{pin, Pin};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -56,6 +56,148 @@ pub struct HttpConfig {
     /// When set, only these URLs (and the redirect targets they lead to)
     /// are requested; anything else is refused before it leaves.
     pub only: Option<Vec<String>>,
+    /// Addresses to connect to instead of looking host names up (curl's
+    /// `--resolve` and `--connect-to`): the first that matches a request's
+    /// host and port wins. The URL, `Host`, the TLS server name and the
+    /// certificate check stay those of the URL.
+    pub connect_to: Vec<ConnectTo>,
+}
+
+/// Connect to a given IP address for a host (and port) instead of looking
+/// the host up: `https://api.example.com` answered by a dev server on
+/// `127.0.0.1:8443`, so a test sees the production names (same-site,
+/// `https:`) while the bytes go to loopback.
+///
+/// Only an address given here is used, never a name to look up (`localhost`
+/// stands for `127.0.0.1`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConnectTo {
+    /// The URL's host, lower case (`api.example.com`, `127.0.0.1`, `::1`).
+    pub host: String,
+    /// The URL's port (its scheme's default when it has none); `None`: any.
+    pub port: Option<u16>,
+    /// The address to connect to.
+    pub ip: IpAddr,
+    /// The port to connect to; `None`: the URL's.
+    pub connect_port: Option<u16>,
+}
+
+impl ConnectTo {
+    /// Requests to `host:port` go to `addr` (curl's `--resolve
+    /// HOST:PORT:ADDR`, with the port of `addr`).
+    pub fn new(host: &str, port: u16, addr: SocketAddr) -> Self {
+        ConnectTo {
+            host: normalize_host(host),
+            port: Some(port),
+            ip: addr.ip(),
+            connect_port: Some(addr.port()),
+        }
+    }
+
+    /// Parse curl's `--resolve HOST:PORT:ADDR` (`api.example.com:443:127.0.0.1`):
+    /// connect to `ADDR` on the same port.
+    pub fn parse_resolve(spec: &str) -> Result<ConnectTo, String> {
+        let usage =
+            || format!("`{spec}` is not HOST:PORT:ADDRESS (e.g. `api.example.com:443:127.0.0.1`)");
+        let (host, rest) = split_host(spec).ok_or_else(usage)?;
+        let (port, addr) = rest.split_once(':').ok_or_else(usage)?;
+        let port = parse_port(port).map_err(|e| format!("`{spec}`: {e}"))?;
+        Ok(ConnectTo {
+            host: normalize_host(host),
+            port: Some(port),
+            ip: parse_ip(addr).map_err(|e| format!("`{spec}`: {e}"))?,
+            connect_port: Some(port),
+        })
+    }
+
+    /// Parse curl's `--connect-to HOST:PORT:ADDR:PORT`
+    /// (`api.example.com:443:127.0.0.1:8443`); an empty first `PORT`
+    /// matches any port, an empty last one keeps the URL's.
+    pub fn parse_connect_to(spec: &str) -> Result<ConnectTo, String> {
+        let usage = || {
+            format!(
+                "`{spec}` is not HOST:PORT:ADDRESS:PORT (e.g. `api.example.com:443:127.0.0.1:8443`)"
+            )
+        };
+        let (host, rest) = split_host(spec).ok_or_else(usage)?;
+        let (port, target) = rest.split_once(':').ok_or_else(usage)?;
+        let (addr, connect_port) = target.rsplit_once(':').ok_or_else(usage)?;
+        let optional = |p: &str| -> Result<Option<u16>, String> {
+            if p.is_empty() {
+                Ok(None)
+            } else {
+                parse_port(p)
+                    .map(Some)
+                    .map_err(|e| format!("`{spec}`: {e}"))
+            }
+        };
+        Ok(ConnectTo {
+            host: normalize_host(host),
+            port: optional(port)?,
+            ip: parse_ip(addr).map_err(|e| format!("`{spec}`: {e}"))?,
+            connect_port: optional(connect_port)?,
+        })
+    }
+
+    fn matches(&self, host: &str, port: u16) -> bool {
+        self.host == host && self.port.is_none_or(|p| p == port)
+    }
+
+    fn addr(&self, port: u16) -> SocketAddr {
+        SocketAddr::new(self.ip, self.connect_port.unwrap_or(port))
+    }
+}
+
+impl fmt::Display for ConnectTo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let host = if self.host.contains(':') {
+            format!("[{}]", self.host)
+        } else {
+            self.host.clone()
+        };
+        let port = self.port.map_or(String::new(), |p| p.to_string());
+        let connect_port = self.connect_port.map_or(String::new(), |p| p.to_string());
+        let ip = match self.ip {
+            IpAddr::V4(ip) => ip.to_string(),
+            IpAddr::V6(ip) => format!("[{ip}]"),
+        };
+        write!(f, "{host}:{port}:{ip}:{connect_port}")
+    }
+}
+
+/// `HOST` and what follows its `:`, `HOST` possibly a bracketed IPv6 address.
+fn split_host(spec: &str) -> Option<(&str, &str)> {
+    let (host, rest) = if let Some(inner) = spec.strip_prefix('[') {
+        let (h, rest) = inner.split_once(']')?;
+        (h, rest.strip_prefix(':')?)
+    } else {
+        spec.split_once(':')?
+    };
+    (!host.is_empty()).then_some((host, rest))
+}
+
+fn normalize_host(host: &str) -> String {
+    host.trim_start_matches('[')
+        .trim_end_matches(']')
+        .trim_end_matches('.')
+        .to_ascii_lowercase()
+}
+
+fn parse_port(p: &str) -> Result<u16, String> {
+    p.parse::<u16>()
+        .ok()
+        .filter(|p| *p > 0)
+        .ok_or_else(|| format!("`{p}` is not a port (1 to 65535)"))
+}
+
+fn parse_ip(addr: &str) -> Result<IpAddr, String> {
+    let bare = addr.trim_start_matches('[').trim_end_matches(']');
+    if bare.eq_ignore_ascii_case("localhost") {
+        return Ok(IpAddr::V4(std::net::Ipv4Addr::LOCALHOST));
+    }
+    bare.parse().map_err(|_| {
+        format!("`{addr}` is not an IP address (give one, such as 127.0.0.1 or [::1]; names are not looked up)")
+    })
 }
 
 /// The default per-request timeout.
@@ -71,6 +213,7 @@ impl Default for HttpConfig {
             cookie: None,
             user_agent: format!("fetchsim/{} (CORS probe)", env!("CARGO_PKG_VERSION")),
             only: None,
+            connect_to: Vec::new(),
         }
     }
 }
@@ -91,6 +234,14 @@ impl HttpConfig {
     /// Send `Cookie: cookie` with credentialed requests.
     pub fn cookie(mut self, cookie: impl Into<String>) -> Self {
         self.cookie = Some(cookie.into());
+        self
+    }
+
+    /// Connect to `addr` for requests to `host:port` instead of looking
+    /// `host` up: `.connect_to("api.example.com", 443, "127.0.0.1:8443".parse()?)`
+    /// (curl's `--connect-to`; see [`ConnectTo`]).
+    pub fn connect_to(mut self, host: &str, port: u16, addr: SocketAddr) -> Self {
+        self.connect_to.push(ConnectTo::new(host, port, addr));
         self
     }
 }
@@ -161,26 +312,41 @@ impl std::error::Error for TransportFailure {}
 #[derive(Clone, Debug)]
 pub struct HttpTransport {
     config: Arc<HttpConfig>,
-    tls: Arc<rustls::ClientConfig>,
+    /// `None` until the first `https:` request (then `default_tls()`).
+    tls: Option<Arc<rustls::ClientConfig>>,
     only: Option<HashSet<String>>,
     redirect_targets: HashSet<String>,
     failures: Vec<TransportFailure>,
 }
 
-fn default_tls() -> Arc<rustls::ClientConfig> {
-    static TLS: OnceLock<Arc<rustls::ClientConfig>> = OnceLock::new();
+/// The TLS client configuration of `https:` requests: the Mozilla root
+/// store, ALPN `http/1.1`, and the process-default rustls `CryptoProvider`:
+/// the one the application installed
+/// ([`rustls::crypto::CryptoProvider::install_default`]), otherwise the one
+/// rustls's features name (*ring*, which this crate enables), which rustls
+/// then installs as the process default. When the build enables two
+/// providers (*ring* and aws-lc-rs) and none is installed, rustls cannot
+/// choose: an error says so (install one first).
+fn default_tls() -> Result<Arc<rustls::ClientConfig>, String> {
+    static TLS: OnceLock<Result<Arc<rustls::ClientConfig>, String>> = OnceLock::new();
     TLS.get_or_init(|| {
         let roots = rustls::RootCertStore {
             roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
         };
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let mut config = rustls::ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .expect("ring supports the default TLS versions")
+        // `builder()` panics when it cannot choose a provider (the panic
+        // hook prints rustls's explanation): a transport error instead.
+        let builder = if rustls::crypto::CryptoProvider::get_default().is_some() {
+            Ok(rustls::ClientConfig::builder())
+        } else {
+            std::panic::catch_unwind(rustls::ClientConfig::builder).map_err(|_| {
+                "rustls cannot choose a CryptoProvider (the build enables both ring and aws-lc-rs): call rustls::crypto::CryptoProvider::install_default() first, or give HttpTransport::with_tls a configuration".to_string()
+            })
+        };
+        let mut config = builder?
             .with_root_certificates(roots)
             .with_no_client_auth();
         config.alpn_protocols = vec![b"http/1.1".to_vec()];
-        Arc::new(config)
+        Ok(Arc::new(config))
     })
     .clone()
 }
@@ -224,7 +390,7 @@ impl HttpTransport {
             .map(|urls| urls.iter().map(|u| normalize(u)).collect());
         HttpTransport {
             config: Arc::new(config),
-            tls: default_tls(),
+            tls: None,
             only,
             redirect_targets: HashSet::new(),
             failures: Vec::new(),
@@ -233,7 +399,7 @@ impl HttpTransport {
 
     /// Use this TLS configuration (another root store, a client certificate).
     pub fn with_tls(mut self, tls: Arc<rustls::ClientConfig>) -> Self {
-        self.tls = tls;
+        self.tls = Some(tls);
         self
     }
 
@@ -296,7 +462,18 @@ impl AsyncTransport for HttpTransport {
             .to_http_request(&extra)
             .map(|b| Full::new(Bytes::from(b)));
         let deadline = Instant::now() + self.config.timeout;
-        match roundtrip(&url, request, &self.config, self.tls.clone(), deadline).await {
+        let tls = if url.scheme() == "https" {
+            if self.tls.is_none() {
+                match default_tls() {
+                    Ok(t) => self.tls = Some(t),
+                    Err(message) => return Err(self.fail(FailureKind::Tls, &url_s, message)),
+                }
+            }
+            self.tls.clone()
+        } else {
+            None
+        };
+        match roundtrip(&url, request, &self.config, tls, deadline).await {
             Ok(response) => {
                 if response.status().is_redirection() {
                     for location in response.headers().get_all(http::header::LOCATION) {
@@ -317,7 +494,11 @@ impl AsyncTransport for HttpTransport {
 
 type Failure = (FailureKind, String);
 
-async fn resolve(url: &Url, port: u16) -> Result<Vec<SocketAddr>, Failure> {
+async fn resolve(url: &Url, port: u16, config: &HttpConfig) -> Result<Vec<SocketAddr>, Failure> {
+    let host = normalize_host(url.host_str().unwrap_or_default());
+    if let Some(c) = config.connect_to.iter().find(|c| c.matches(&host, port)) {
+        return Ok(vec![c.addr(port)]);
+    }
     match url.host() {
         Some(Host::Ipv4(ip)) => Ok(vec![SocketAddr::from((ip, port))]),
         Some(Host::Ipv6(ip)) => Ok(vec![SocketAddr::from((ip, port))]),
@@ -392,15 +573,21 @@ async fn roundtrip(
     url: &Url,
     request: http::Request<Full<Bytes>>,
     config: &HttpConfig,
-    tls: Arc<rustls::ClientConfig>,
+    tls: Option<Arc<rustls::ClientConfig>>,
     deadline: Instant,
 ) -> Result<http::Response<()>, Failure> {
     let port = url.port_or_known_default().unwrap_or(80);
-    let addrs = within(deadline, config, Phase::Resolving, resolve(url, port)).await?;
+    let addrs = within(
+        deadline,
+        config,
+        Phase::Resolving,
+        resolve(url, port, config),
+    )
+    .await?;
     let tcp = within(deadline, config, Phase::Connecting, connect(&addrs)).await?;
-    if url.scheme() != "https" {
+    let Some(tls) = tls.filter(|_| url.scheme() == "https") else {
         return exchange(tcp, request, config, deadline).await;
-    }
+    };
     let name = match url.host() {
         Some(Host::Domain(d)) => {
             rustls::pki_types::ServerName::try_from(d.to_string()).map_err(|e| {
@@ -515,4 +702,52 @@ where
 #[track_caller]
 pub fn page(origin: &str, config: HttpConfig) -> Page<HttpTransport> {
     Page::new(origin, HttpTransport::new(config))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn connect_to_rules_parse_as_curl_writes_them() {
+        let r = ConnectTo::parse_resolve("API.example.com:443:127.0.0.1").unwrap();
+        assert_eq!(
+            r,
+            ConnectTo {
+                host: "api.example.com".into(),
+                port: Some(443),
+                ip: "127.0.0.1".parse().unwrap(),
+                connect_port: Some(443),
+            }
+        );
+        assert!(r.matches("api.example.com", 443) && !r.matches("api.example.com", 80));
+        assert_eq!(r.addr(443), "127.0.0.1:443".parse().unwrap());
+
+        let c = ConnectTo::parse_connect_to("api.example.com:443:[::1]:8443").unwrap();
+        assert_eq!(c.addr(443), "[::1]:8443".parse().unwrap());
+        assert_eq!(c.to_string(), "api.example.com:443:[::1]:8443");
+        let any = ConnectTo::parse_connect_to("api.example.com::localhost:").unwrap();
+        assert_eq!(any.port, None);
+        assert_eq!(any.addr(8080), "127.0.0.1:8080".parse().unwrap());
+        let v6 = ConnectTo::parse_resolve("[::1]:80:127.0.0.1").unwrap();
+        assert!(v6.matches("::1", 80));
+
+        for (bad, needle) in [
+            ("api.example.com:443", "not HOST:PORT:ADDRESS"),
+            ("api.example.com:https:127.0.0.1", "is not a port"),
+            (
+                "api.example.com:443:dev.internal",
+                "names are not looked up",
+            ),
+            (":443:127.0.0.1", "not HOST:PORT:ADDRESS"),
+        ] {
+            let err = ConnectTo::parse_resolve(bad).unwrap_err();
+            assert!(err.contains(needle), "{bad}: {err}");
+        }
+        let err = ConnectTo::parse_connect_to("api.example.com:443:127.0.0.1").unwrap_err();
+        assert!(
+            err.contains("is not a port") || err.contains("not HOST:PORT"),
+            "{err}"
+        );
+    }
 }

@@ -4,10 +4,11 @@
 //! it succeeds; this crate puts those requests on a real server and feeds
 //! the answers back:
 //!
-//! - feature `tower`: [`tower::ServiceTransport`] runs a fetch against any
-//!   `tower::Service<http::Request<B>>` in-process (an axum `Router`, a
-//!   tower-http `CorsLayer` stack): async, no sockets;
-//! - feature `http-client`: [`http_client::HttpTransport`] runs it against a
+//! - feature `tower` (the default): [`tower::ServiceTransport`] runs a
+//!   fetch against any `tower::Service<http::Request<B>>` in-process (an
+//!   axum `Router`, a tower-http `CorsLayer` stack): async, no sockets, no
+//!   HTTP client or TLS to build;
+//! - feature `http-client` (add it for live URLs): [`http_client::HttpTransport`] runs it against a
 //!   live URL with hyper (rustls for `https:`), with a per-request timeout,
 //!   a response-size bound, no automatic redirects (the simulator follows
 //!   them, at most 20) and, for [`probe`], only the given URLs and the hops
@@ -39,9 +40,16 @@
 //! let init = RequestInit::get("https://api.example.test/items")
 //!     .with_credentials(CredentialsMode::Include);
 //! let trace = page.fetch(&init).await;
-//! assert_cors_error!(trace, "wildcard-origin-not-allowed");
+//! assert_cors_error!(trace, ErrorKind::WildcardOriginNotAllowed);
 //! # }
 //! ```
+//!
+//! Write the pair: the front end can read, and a page from another origin
+//! cannot (`Page::new("https://evil.example", …)` with
+//! `assert_cors_error!(trace, ErrorKind::AllowOriginMismatch)`). The error
+//! kinds tests meet most are listed in the repository's `docs/probe.md`,
+//! every kind in `docs/errors.md`; an unknown kind name fails saying what
+//! the fetch failed with and the closest kinds.
 //!
 //! The `fetchsim probe` command is [`probe`] with a command line around it;
 //! [`matrix`] is its `--matrix` sweep and [`record`] its `--record`.
@@ -77,7 +85,7 @@ pub mod prelude {
     };
 
     #[cfg(feature = "http-client")]
-    pub use crate::http_client::{HttpConfig, HttpTransport};
+    pub use crate::http_client::{ConnectTo, HttpConfig, HttpTransport};
     #[cfg(feature = "tower")]
     pub use crate::tower::ServiceTransport;
 }

@@ -40,8 +40,11 @@ pub const DEFAULT_CONCURRENCY: usize = 8;
 pub enum Expectation {
     /// Nothing: reported, never a failure.
     Any,
-    /// The fetch succeeds.
+    /// The fetch succeeds (whatever the status: a `405` or a `415` answer
+    /// passes CORS too).
     Ok,
+    /// The fetch succeeds with this status (`ok 200`).
+    Status(u16),
     /// The fetch fails, for any reason.
     Blocked,
     /// The fetch fails with this kind.
@@ -49,8 +52,17 @@ pub enum Expectation {
 }
 
 impl Expectation {
-    /// Parse `any`, `ok`, `blocked` or an error kind's name.
+    /// Parse `any`, `ok`, `ok STATUS` (`ok 204`), `blocked` or an error
+    /// kind's name.
     pub fn parse(s: &str) -> Result<Expectation, String> {
+        if let Some(status) = s.strip_prefix("ok ") {
+            return match status.trim().parse::<u16>() {
+                Ok(n) if (100..=599).contains(&n) => Ok(Expectation::Status(n)),
+                _ => Err(format!(
+                    "`{s}` is not an expectation: `ok` takes a status from 100 to 599 (`ok 200`)"
+                )),
+            };
+        }
         match s {
             "any" => Ok(Expectation::Any),
             "ok" => Ok(Expectation::Ok),
@@ -61,7 +73,11 @@ impl Expectation {
                 .map(|k| Expectation::Error(*k))
                 .ok_or_else(|| {
                     format!(
-                        "`{other}` is not an expectation: use `ok`, `blocked`, `any` or an error kind (e.g. `wildcard-origin-not-allowed`, see docs/scenario-format.md)"
+                        "`{other}` is not an expectation: use `ok`, `ok STATUS`, `blocked`, `any` or an error kind{} (the kinds: docs/errors.md)",
+                        match crate::check::closest_kinds(other).first() {
+                            Some(k) => format!("; did you mean `{k}`?"),
+                            None => " (e.g. `wildcard-origin-not-allowed`)".to_string(),
+                        }
                     )
                 }),
         }
@@ -72,6 +88,7 @@ impl Expectation {
         match self {
             Expectation::Any => None,
             Expectation::Ok => Some(trace.is_ok()),
+            Expectation::Status(n) => Some(trace.is_ok() && trace.status() == Some(*n)),
             Expectation::Blocked => Some(trace.is_blocked()),
             Expectation::Error(k) => Some(trace.error_kind() == Some(*k)),
         }
@@ -83,6 +100,7 @@ impl fmt::Display for Expectation {
         match self {
             Expectation::Any => f.write_str("any"),
             Expectation::Ok => f.write_str("ok"),
+            Expectation::Status(n) => write!(f, "ok {n}"),
             Expectation::Blocked => f.write_str("blocked"),
             Expectation::Error(k) => f.write_str(k.as_str()),
         }
@@ -809,6 +827,40 @@ expect = "invalid-allow-credentials"
         assert_eq!(report.failed_expectations(), 11);
         assert_eq!(report.exit_code(), 1);
         assert!(report.table().contains("FAIL"));
+    }
+
+    #[test]
+    fn a_row_can_expect_a_status() {
+        let text = format!(
+            "{SPEC}\n[[when]]\norigin = \"http://app.example.test\"\ncredentials = \"omit\"\nmethod = \"GET\"\nexpect = \"ok 200\"\n\n[[when]]\norigin = \"http://app.example.test\"\ncredentials = \"omit\"\nmethod = \"PUT\"\nexpect = \"ok 204\"\n"
+        );
+        let spec = MatrixSpec::parse(&text, "m.toml").unwrap();
+        assert_eq!(spec.combinations()[0].expect, Expectation::Status(200));
+        let report =
+            futures_util::FutureExt::now_or_never(run(&spec, 4, |_| Scripted(server()))).unwrap();
+        // The PUTs succeed with 200, not the 204 expected.
+        assert_eq!(report.failed_expectations(), 2, "{}", report.table());
+        for row in &report.rows {
+            let c = &row.combination;
+            if c.origin == "http://app.example.test" && c.credentials == CredentialsMode::Omit {
+                assert_eq!(row.passed(), Some(c.method == "GET"), "{}", report.table());
+            }
+        }
+        let table = report.table();
+        assert!(
+            table.contains("ok 204") && table.contains("FAIL"),
+            "{table}"
+        );
+        assert_eq!(report.to_json()["rows"][0]["expect"], "ok 200");
+        for bad in ["ok 99", "ok 600", "ok two hundred"] {
+            let err = Expectation::parse(bad).unwrap_err();
+            assert!(err.contains("a status from 100 to 599"), "{err}");
+        }
+        let err = Expectation::parse("method-not-allowed").unwrap_err();
+        assert!(
+            err.contains("did you mean `method-disallowed-by-preflight-response`?"),
+            "{err}"
+        );
     }
 
     #[test]

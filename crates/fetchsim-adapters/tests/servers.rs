@@ -743,3 +743,43 @@ fn live_and_in_process_fetches_can_be_spawned() {
     let mut in_process = Page::new(APP, ServiceTransport::new(app(Fixture::Permissive)));
     is_send(&in_process.fetch(&init));
 }
+
+#[tokio::test]
+async fn production_names_can_be_sent_to_a_local_server() {
+    async fn echo_host(req: axum::extract::Request) -> axum::response::Response {
+        let host = req
+            .headers()
+            .get("host")
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default();
+        axum::response::IntoResponse::into_response((
+            [
+                ("access-control-allow-origin", "http://app.example.test"),
+                ("access-control-expose-headers", "x-host"),
+                ("x-host", host.as_str()),
+            ],
+            "",
+        ))
+    }
+    let a = serve(axum::Router::new().fallback(echo_host)).await;
+    // `api.example.test` does not resolve; the request goes to 127.0.0.1
+    // with the production Host and URL, same-site with the app.
+    let config = live_config().connect_to("api.example.test", 80, a);
+    let mut page = http_client::page(APP, config);
+    let t = page.get("http://api.example.test/items").await;
+    assert_cors_ok!(t);
+    assert_readable_header!(t, "x-host", "api.example.test");
+    assert_eq!(t.requests[0].url, "http://api.example.test/items");
+
+    // curl's syntax, as `fetchsim probe --connect-to` takes it.
+    let rule = http_client::ConnectTo::parse_connect_to(&format!(
+        "api.example.test:80:127.0.0.1:{}",
+        a.port()
+    ))
+    .unwrap();
+    let mut config = live_config();
+    config.connect_to.push(rule);
+    let mut page = http_client::page(APP, config);
+    let t = page.get("http://API.example.test:80/items").await;
+    assert_readable_header!(t, "x-host", "api.example.test");
+}

@@ -2,7 +2,7 @@
 //! is `fetchsim_adapters::probe`; this is its command line).
 
 use fetchsim::{CredentialsMode, Profile, RedirectMode, RequestInit, RequestMode};
-use fetchsim_adapters::http_client::HttpConfig;
+use fetchsim_adapters::http_client::{ConnectTo, HttpConfig};
 use fetchsim_adapters::matrix::{check_origin, parse_header_line, MatrixSpec, MAX_CONCURRENCY};
 use fetchsim_adapters::probe::{self, Probe, Verdict};
 use std::path::PathBuf;
@@ -16,6 +16,7 @@ USAGE:
     fetchsim probe URL --origin ORIGIN [OPTIONS]
     fetchsim probe --matrix FILE.toml [--json] [--record DIR] [--timeout-ms N]
                    [--concurrency N] [--cookie[=VALUE]] [--profile P]
+                   [--resolve H:P:ADDR]... [--connect-to H:P:ADDR:P]...
 
 Sends the preflight and the request a browser at ORIGIN would send for
 fetch(URL, init), follows the redirects it would follow (at most 20), checks
@@ -34,6 +35,15 @@ OPTIONS:
     --cookie[=VALUE]       send a cookie with the requests that carry credentials
                            (default value `fetchsim-probe=1`); none without it
     --timeout-ms N         per-request timeout (default 10000)
+    --resolve HOST:PORT:ADDR
+                           send requests for HOST:PORT to the IP address ADDR, same
+                           port, e.g. api.example.com:443:127.0.0.1 (repeatable)
+    --connect-to HOST:PORT:ADDR:PORT2
+                           send them to ADDR:PORT2, e.g.
+                           api.example.com:443:127.0.0.1:8443 (repeatable; an empty
+                           PORT matches any). The URL, Host, TLS name and certificate
+                           check stay HOST's; ADDR is an IP address (or localhost),
+                           never a name to look up
     --json                 print the trace (one line of JSON) instead of the text
     --record DIR           write what the server answered as a scenario in DIR,
                            which `fetchsim check DIR` replays offline
@@ -59,6 +69,7 @@ struct Args {
     profile: Option<Profile>,
     cookie: Option<String>,
     timeout_ms: Option<u64>,
+    connect_to: Vec<ConnectTo>,
     json: bool,
     record: Option<PathBuf>,
     matrix: Option<PathBuf>,
@@ -117,6 +128,14 @@ fn parse(args: &[String]) -> Result<Args, String> {
                 ))?;
                 a.timeout_ms = Some(n);
             }
+            "--resolve" => a.connect_to.push(
+                ConnectTo::parse_resolve(&value("--resolve")?)
+                    .map_err(|e| format!("--resolve: {e}"))?,
+            ),
+            "--connect-to" => a.connect_to.push(
+                ConnectTo::parse_connect_to(&value("--connect-to")?)
+                    .map_err(|e| format!("--connect-to: {e}"))?,
+            ),
             "--json" => a.json = true,
             "--record" => a.record = Some(PathBuf::from(value("--record")?)),
             "--matrix" => a.matrix = Some(PathBuf::from(value("--matrix")?)),
@@ -163,6 +182,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         http.timeout = Duration::from_millis(ms);
     }
     http.cookie = a.cookie.clone();
+    http.connect_to = a.connect_to.clone();
     match a.matrix.clone() {
         Some(file) => matrix(a, file, http),
         None => single(a, http),

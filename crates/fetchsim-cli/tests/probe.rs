@@ -512,3 +512,64 @@ concurrency = 32
     );
     assert!(elapsed < Duration::from_secs(20), "{elapsed:?}");
 }
+
+#[test]
+fn connect_to_and_resolve_send_production_names_to_a_local_server() {
+    let addr = servers().addr(Fixture::ExactWithCredentials);
+    let port = addr.port().to_string();
+    // --connect-to: the URL keeps the production name and port 80.
+    let o = fetchsim(&[
+        "probe",
+        "http://api.example.test/items",
+        "--origin",
+        APP,
+        "--credentials",
+        "include",
+        "--connect-to",
+        &format!("api.example.test:80:127.0.0.1:{port}"),
+    ]);
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    assert!(
+        stdout(&o).contains("→ [0] request: GET http://api.example.test/items"),
+        "{}",
+        show(&o)
+    );
+    // --resolve: the same port on the given address.
+    let o = fetchsim(&[
+        "probe",
+        &format!("http://api.example.test:{port}/items"),
+        "--origin",
+        APP,
+        &format!("--resolve=api.example.test:{port}:127.0.0.1"),
+    ]);
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    // A matrix takes them too, and a row may expect a status.
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_matrix(
+        dir.path(),
+        &format!(
+            "urls = [\"http://api.example.test/items\"]\norigins = [\"{APP}\", \"{EVIL}\"]\nexpect = \"blocked\"\n[[when]]\norigin = \"{APP}\"\nexpect = \"ok 200\"\n"
+        ),
+    );
+    let rule = format!("api.example.test:80:127.0.0.1:{port}");
+    let o = fetchsim(&["probe", "--matrix", &file, "--connect-to", &rule]);
+    assert_eq!(code(&o), 0, "{}", show(&o));
+    assert!(stdout(&o).contains("ok 200"), "{}", show(&o));
+    // Names are never looked up for a rule.
+    let o = fetchsim(&[
+        "probe",
+        "http://api.example.test/items",
+        "--origin",
+        APP,
+        "--resolve",
+        "api.example.test:80:dev.internal",
+    ]);
+    assert_eq!(code(&o), 2, "{}", show(&o));
+    assert!(
+        stderr(&o).contains(
+            "--resolve: `api.example.test:80:dev.internal`: `dev.internal` is not an IP address"
+        ),
+        "{}",
+        show(&o)
+    );
+}

@@ -185,9 +185,17 @@ pub struct RequestInit {
 impl RequestInit {
     /// `fetch(url)` with every default.
     pub fn get(url: impl Into<String>) -> Self {
+        RequestInit::new("GET", url)
+    }
+
+    /// `fetch(url, { method })`, every other member at its default. The
+    /// method is kept as given (`fetch()` normalizes `delete`, `get`,
+    /// `head`, `options`, `post` and `put` to upper case, and so does the
+    /// simulator).
+    pub fn new(method: impl Into<String>, url: impl Into<String>) -> Self {
         RequestInit {
             url: url.into(),
-            method: default_method(),
+            method: method.into(),
             mode: RequestMode::default(),
             credentials: CredentialsMode::default(),
             redirect: RedirectMode::default(),
@@ -197,6 +205,27 @@ impl RequestInit {
             cache: CacheMode::default(),
             use_cors_preflight: false,
         }
+    }
+
+    /// `fetch(url, { method: "POST" })`.
+    pub fn post(url: impl Into<String>) -> Self {
+        RequestInit::new("POST", url)
+    }
+
+    /// `fetch(url, { method: "PUT" })`.
+    pub fn put(url: impl Into<String>) -> Self {
+        RequestInit::new("PUT", url)
+    }
+
+    /// `fetch(url, { method: "PATCH" })` (`PATCH` is not normalized: write
+    /// it in upper case, as servers expect).
+    pub fn patch(url: impl Into<String>) -> Self {
+        RequestInit::new("PATCH", url)
+    }
+
+    /// `fetch(url, { method: "DELETE" })`.
+    pub fn delete(url: impl Into<String>) -> Self {
+        RequestInit::new("DELETE", url)
     }
 }
 
@@ -554,6 +583,26 @@ fn headers_append(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_constructors_set_the_method_and_nothing_else() {
+        let url = "https://api.example.test/items/1";
+        for (init, method) in [
+            (RequestInit::get(url), "GET"),
+            (RequestInit::post(url), "POST"),
+            (RequestInit::put(url), "PUT"),
+            (RequestInit::patch(url), "PATCH"),
+            (RequestInit::delete(url), "DELETE"),
+            (RequestInit::new("QUERY", url), "QUERY"),
+        ] {
+            let mut expected = RequestInit::get(url);
+            expected.method = method.to_string();
+            assert_eq!(init, expected);
+        }
+        // The scenario format's defaults: `GET` is left out when serialized.
+        let json = serde_json::to_value(RequestInit::get(url)).unwrap();
+        assert_eq!(json, serde_json::json!({ "url": url }));
+    }
 
     /// Parsing without the base, when `absolute_url` allows it, gives what
     /// parsing against the client's origin gives.
