@@ -16,12 +16,52 @@ use std::borrow::Cow;
 /// [header values](https://fetch.spec.whatwg.org/#header-value) (see
 /// [`crate::request::is_header_name`] and [`crate::request::is_header_value`]), so that
 /// a simulator can represent whatever a test case feeds it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct HeaderList {
     /// Names and values the browser itself adds (`Origin`, `Sec-Fetch-*`,
     /// …) are borrowed from static data, not copied.
     entries: Vec<(Bytes, Bytes)>,
+    /// A speed aid for [`HeaderList::append`] on long lists, not part of the
+    /// list's value.
+    names: NameIndex,
 }
+
+impl std::fmt::Debug for HeaderList {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HeaderList")
+            .field("entries", &self.entries)
+            .finish()
+    }
+}
+
+/// The speed trick of this file, kept out of the standard's steps: the
+/// [append](https://fetch.spec.whatwg.org/#concept-header-list-append) step
+/// "if list contains name, set name to the first such header's name" is a
+/// scan of the list, so appending n headers one by one (a script's
+/// `Headers` with thousands of names) is quadratic. From
+/// [`NameIndex::FROM_LEN`] entries on, `append` keeps a map from each
+/// lowercased name to the position of its first header instead.
+///
+/// The map covers the first `covered` entries. Appending only adds entries
+/// at the end, so the map stays right and catches up on the next `append`;
+/// anything that removes entries (delete, set) drops it, and it is rebuilt
+/// when needed. Names never change in place. It takes no part in equality
+/// and is not shown by `Debug`.
+#[derive(Clone, Default)]
+struct NameIndex(Option<Box<(usize, std::collections::HashMap<Vec<u8>, usize>)>>);
+
+impl NameIndex {
+    /// Below this many entries a scan is cheaper than hashing.
+    const FROM_LEN: usize = 32;
+}
+
+impl PartialEq for NameIndex {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for NameIndex {}
 
 /// A name or value of a [`HeaderList`]: owned, or static.
 type Bytes = Cow<'static, [u8]>;
@@ -72,6 +112,7 @@ impl HeaderList {
     pub fn with_capacity(n: usize) -> Self {
         HeaderList {
             entries: Vec::with_capacity(n),
+            names: NameIndex::default(),
         }
     }
 
@@ -111,10 +152,27 @@ impl HeaderList {
     }
 
     fn append_bytes(&mut self, mut name: Bytes, value: Bytes) {
-        if let Some((existing, _)) = self.entries.iter().find(|(n, _)| name_eq(n, &name)) {
-            name.clone_from(existing);
+        // 1. If list contains name, set name to the first such header's name.
+        if let Some(first) = self.first_position(&name) {
+            name.clone_from(&self.entries[first].0);
         }
+        // 2. Append (name, value) to list.
         self.entries.push((name, value));
+    }
+
+    /// The position of the first header whose name matches `name`
+    /// byte-case-insensitively: a scan, or on a long list the [`NameIndex`].
+    fn first_position(&mut self, name: &[u8]) -> Option<usize> {
+        if self.entries.len() < NameIndex::FROM_LEN {
+            return self.entries.iter().position(|(n, _)| name_eq(n, name));
+        }
+        let index = self.names.0.get_or_insert_with(Default::default);
+        let (covered, map) = &mut **index;
+        for (i, (n, _)) in self.entries.iter().enumerate().skip(*covered) {
+            map.entry(n.to_ascii_lowercase()).or_insert(i);
+        }
+        *covered = self.entries.len();
+        map.get(&name.to_ascii_lowercase()).copied()
     }
 
     /// [List append](https://infra.spec.whatwg.org/#list-append) of (name, value) exactly as
@@ -191,6 +249,7 @@ impl HeaderList {
     /// headers whose name is a byte-case-insensitive match for it.
     pub fn delete(&mut self, name: &[u8]) {
         self.entries.retain(|(n, _)| !name_eq(n, name));
+        self.names = NameIndex::default();
     }
 
     /// [Set](https://fetch.spec.whatwg.org/#concept-header-list-set) (name, value): if the list
@@ -216,6 +275,7 @@ impl HeaderList {
                     index += 1;
                     keep
                 });
+                self.names = NameIndex::default();
             }
             None => self.entries.push((name, value)),
         }
@@ -454,6 +514,65 @@ pub(crate) fn has_outer_tab_or_space(value: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
+    /// `append` on lists long enough for the name index gives what the
+    /// standard's scan gives, through deletes and sets that drop the index
+    /// and appends in other casings.
+    #[test]
+    fn append_on_long_lists_reuses_the_first_names_casing_as_the_scan_does() {
+        fn scan_append(list: &mut Vec<(Vec<u8>, Vec<u8>)>, name: &[u8], value: &[u8]) {
+            let name = match list.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)) {
+                Some((n, _)) => n.clone(),
+                None => name.to_vec(),
+            };
+            list.push((name, value.to_vec()));
+        }
+        let mut list = HeaderList::new();
+        let mut model: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
+        for round in 0..3 {
+            for i in 0..100 {
+                let name = match (i + round) % 3 {
+                    0 => format!("X-H{}", i % 40),
+                    1 => format!("x-h{}", i % 40),
+                    _ => format!("x-H{}", i % 40),
+                };
+                let value = format!("v{round}-{i}");
+                list.append(name.as_bytes().to_vec(), value.as_bytes().to_vec());
+                scan_append(&mut model, name.as_bytes(), value.as_bytes());
+                if i % 17 == 0 {
+                    list.append_raw(b"x-RAW".to_vec(), b"r".to_vec());
+                    model.push((b"x-RAW".to_vec(), b"r".to_vec()));
+                }
+            }
+            let got: Vec<(Vec<u8>, Vec<u8>)> =
+                list.iter().map(|(n, v)| (n.to_vec(), v.to_vec())).collect();
+            assert_eq!(got, model, "round {round}");
+            let gone = format!("x-h{}", round * 7);
+            list.delete(gone.as_bytes());
+            model.retain(|(n, _)| !n.eq_ignore_ascii_case(gone.as_bytes()));
+            let set = format!("X-h{}", round * 7 + 1);
+            list.set(set.as_bytes().to_vec(), b"s".to_vec());
+            let first = model
+                .iter()
+                .position(|(n, _)| n.eq_ignore_ascii_case(set.as_bytes()))
+                .unwrap();
+            model[first].1 = b"s".to_vec();
+            let mut k = 0;
+            model.retain(|(n, _)| {
+                let keep = k <= first || !n.eq_ignore_ascii_case(set.as_bytes());
+                k += 1;
+                keep
+            });
+        }
+        let mut copy = list.clone();
+        copy.append(b"X-RAW".to_vec(), b"c".to_vec());
+        assert_eq!(copy.iter().last().unwrap().0, b"x-RAW");
+        assert_eq!(
+            HeaderList::from_iter(list.iter()),
+            list,
+            "the index takes no part in equality"
+        );
+    }
+
     use super::*;
 
     fn list(pairs: &[(&str, &str)]) -> HeaderList {
