@@ -48,7 +48,10 @@ impl std::fmt::Debug for HeaderList {
 /// when needed. Names never change in place. It takes no part in equality
 /// and is not shown by `Debug`.
 #[derive(Clone, Default)]
-struct NameIndex(Option<Box<(usize, std::collections::HashMap<Vec<u8>, usize>)>>);
+struct NameIndex(Option<Box<(usize, FirstPositions)>>);
+
+/// Each lowercased name and the position of its first header.
+type FirstPositions = std::collections::HashMap<Vec<u8>, usize>;
 
 impl NameIndex {
     /// Below this many entries a scan is cheaper than hashing.
