@@ -568,7 +568,7 @@ mod tests {
         }
         let mut copy = list.clone();
         copy.append(b"X-RAW".to_vec(), b"c".to_vec());
-        assert_eq!(copy.iter().last().unwrap().0, b"x-RAW");
+        assert_eq!(copy.iter().next_back().unwrap().0, b"x-RAW");
         assert_eq!(
             HeaderList::from_iter(list.iter()),
             list,
