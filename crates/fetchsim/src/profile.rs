@@ -171,6 +171,7 @@ impl Profile {
                 about_blank_unsupported: true,
                 preflight_sticky_across_redirects: true,
                 redirect_keeps_request_headers: true,
+                redirect_cross_origin_delete_becomes_get: true,
                 cache_before_method_check: true,
                 no_cors_redirect_mode_checked_for_data: true,
                 ..ProfileRules::SPEC
@@ -321,6 +322,13 @@ pub struct ProfileRules {
     /// `Content-Type` and the other request-body headers when the method
     /// becomes `GET`, nor of `Authorization` on a cross-origin hop (WebKit).
     pub redirect_keeps_request_headers: bool,
+    /// Whether a `DELETE` becomes a `GET` (body dropped, as for a 303) on a
+    /// redirect of any status to another origin than the current URL's
+    /// (WebKitGTK: its network layer's `shouldRedirectAsGET` counts a
+    /// cross-origin `DELETE` with the 303 and the 301/302 `POST`); the
+    /// standard ([HTTP-redirect fetch](https://fetch.spec.whatwg.org/#concept-http-redirect-fetch)
+    /// step 12) keeps it.
+    pub redirect_cross_origin_delete_becomes_get: bool,
     /// Whether a response header with an empty value disappears when another
     /// header of the same name has a value (Firefox merges repeated headers
     /// and skips empty values: `""` and `*` make `*`); the standard combines
@@ -456,6 +464,7 @@ impl ProfileRules {
         preflight_ignores_redirect_taint: false,
         preflight_sticky_across_redirects: false,
         redirect_keeps_request_headers: false,
+        redirect_cross_origin_delete_becomes_get: false,
         response_merge_drops_empty_values: false,
         cache_before_method_check: false,
         no_cors_redirect_mode_checked_for_data: false,

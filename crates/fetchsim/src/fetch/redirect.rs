@@ -179,12 +179,22 @@ impl Fetch {
             );
             return true;
         }
-        let keep_headers = self.config.rules().redirect_keeps_request_headers;
+        let rules = self.config.rules();
+        let keep_headers = rules.redirect_keeps_request_headers;
+        let cross_origin_hop = !Origin::of_url(current).is_same_origin_with_url(&location_url);
         let r = self.req_mut(req);
         r.redirect_count += 1;
         let mut changes = RedirectChanges::default();
+        // 12. If one of the following is true: internalResponse's status is
+        // 301 or 302 and request's method is `POST`; internalResponse's
+        // status is 303 and request's method is not `GET` or `HEAD`; then
+        // the method becomes `GET` and the body null. (WebKit: a `DELETE`
+        // to another origin too.)
         if ((status == 301 || status == 302) && r.method == b"POST")
             || (status == 303 && r.method != b"GET" && r.method != b"HEAD")
+            || (rules.redirect_cross_origin_delete_becomes_get
+                && cross_origin_hop
+                && r.method == b"DELETE")
         {
             r.method = b"GET".to_vec();
             r.body = None;
@@ -201,7 +211,6 @@ impl Fetch {
             }
             changes.to_get = Some(keep_headers);
         }
-        let cross_origin_hop = !Origin::of_url(current).is_same_origin_with_url(&location_url);
         if cross_origin_hop && !keep_headers && r.headers.contains(b"authorization") {
             r.headers.delete(b"authorization");
             changes.authorization_removed = true;
