@@ -246,14 +246,7 @@ pub fn run(opts: &Options) -> i32 {
     // DIFFs that are not the simulator's, so it stops the run at once.
     let mut browsers = Vec::new();
     for &kind in &opts.browsers {
-        let inst = match launch::ensure(kind) {
-            Ok(i) => i,
-            Err(e) => {
-                eprintln!("browsers: {e}");
-                return EXIT_SETUP;
-            }
-        };
-        let Ok(mismatch) = release_check(kind, &inst, opts) else {
+        let Ok((inst, mismatch)) = ready(kind, opts) else {
             return EXIT_SETUP;
         };
         browsers.push((kind, inst, mismatch));
@@ -375,6 +368,15 @@ const LATE_MS: f64 = 50.0;
 
 /// The time a browser gets from its start to the first case page.
 const STARTUP: Duration = Duration::from_secs(45);
+
+/// Find (or install) a browser and check its release, as every run does
+/// before its first case: the browser, and what [`release_check`] gives.
+/// `Err` when the run must stop (the reason printed).
+fn ready(kind: BrowserKind, opts: &Options) -> Result<(Installed, Option<String>), ()> {
+    let inst = launch::ensure(kind).map_err(|e| eprintln!("browsers: {e}"))?;
+    let mismatch = release_check(kind, &inst, opts)?;
+    Ok((inst, mismatch))
+}
 
 /// [`launch::check_version`] as a run applies it: `Ok(None)` for the
 /// release the profile models; another release stops the run (`Err`, the

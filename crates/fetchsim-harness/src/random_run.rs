@@ -5,9 +5,9 @@
 //! differences. See `docs/browsers.md`, *Random runs*.
 
 use crate::compare::Diff;
-use crate::launch::{self, Installed};
+use crate::launch::Installed;
 use crate::{random, report, run_browser, BrowserKind, CaseFile, CaseReport, Options, Status};
-use crate::{release_check, Verbosity, EXIT_SETUP};
+use crate::{ready, Verbosity, EXIT_SETUP};
 use fetchsim::scenario::Scenario;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -64,16 +64,9 @@ pub fn run_random(opts: &Options, count: usize, seed: u64) -> i32 {
     let mut any_diff = false;
     let mut written: BTreeSet<usize> = BTreeSet::new();
     for &kind in &opts.browsers {
-        let inst = match launch::ensure(kind) {
-            Ok(i) => i,
-            Err(e) => {
-                eprintln!("browsers: {e}");
-                return EXIT_SETUP;
-            }
-        };
         // As for the corpus: another release than the profile models stops
         // the run, unless --allow-version-mismatch.
-        let Ok(mismatch) = release_check(kind, &inst, opts) else {
+        let Ok((inst, mismatch)) = ready(kind, opts) else {
             return EXIT_SETUP;
         };
         println!(
