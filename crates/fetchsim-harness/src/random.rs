@@ -604,6 +604,25 @@ fn location_of(r: &ServerResponse) -> Option<String> {
         .map(|(_, v)| v.clone())
 }
 
+/// A route's answer to the preflight (`which` 0) or to the request (1),
+/// as the reductions walk both.
+fn answer(route: &Route, which: usize) -> &Option<ServerResponse> {
+    if which == 0 {
+        &route.preflight
+    } else {
+        &route.response
+    }
+}
+
+/// [`answer`], to change it.
+fn answer_mut(route: &mut Route, which: usize) -> &mut Option<ServerResponse> {
+    if which == 0 {
+        &mut route.preflight
+    } else {
+        &mut route.response
+    }
+}
+
 /// The scenarios one step smaller or simpler than `s`, most reducing
 /// first: without a fetch, a route, a redirect hop, a header, a body; then
 /// with simpler values (method `GET`, mode `cors`, default credentials and
@@ -662,19 +681,11 @@ pub fn reductions(s: &Scenario) -> Vec<Scenario> {
     // Drop a response header.
     for i in 0..s.server.len() {
         for which in 0..2 {
-            let resp = if which == 0 {
-                &s.server[i].preflight
-            } else {
-                &s.server[i].response
-            };
+            let resp = answer(&s.server[i], which);
             let Some(resp) = resp else { continue };
             for j in 0..resp.headers.len() {
                 let mut c = s.clone();
-                let r = if which == 0 {
-                    &mut c.server[i].preflight
-                } else {
-                    &mut c.server[i].response
-                };
+                let r = answer_mut(&mut c.server[i], which);
                 if let Some(r) = r.as_mut() {
                     r.headers.remove(j);
                 }
@@ -745,19 +756,11 @@ pub fn reductions(s: &Scenario) -> Vec<Scenario> {
     }
     for i in 0..s.server.len() {
         for which in 0..2 {
-            let resp = if which == 0 {
-                &s.server[i].preflight
-            } else {
-                &s.server[i].response
-            };
+            let resp = answer(&s.server[i], which);
             let Some(resp) = resp else { continue };
             if resp.status != 200 && !(300..400).contains(&resp.status) {
                 let mut c = s.clone();
-                let r = if which == 0 {
-                    &mut c.server[i].preflight
-                } else {
-                    &mut c.server[i].response
-                };
+                let r = answer_mut(&mut c.server[i], which);
                 if let Some(r) = r.as_mut() {
                     r.status = 200;
                 }
