@@ -218,8 +218,16 @@ test("profiles() and version()", () => {
     assert.equal(typeof p.title, "string");
     assert.equal(typeof p.rules.max_age_cap, "number");
   }
-  const v = execFileSync(cli, ["--version"], { encoding: "utf8" }).trim();
-  assert.equal(`fetchsim ${fetchsim.version()}`, v);
+  // `fetchsim --version`: the version, then the release each browser
+  // profile models, as profiles() gives it in `models`.
+  const [first, ...rest] = execFileSync(cli, ["--version"], { encoding: "utf8" }).trim().split("\n");
+  assert.equal(`fetchsim ${fetchsim.version()}`, first);
+  const modelled = fetchsim.profiles().filter((p) => p.models);
+  assert.deepEqual(
+    rest,
+    modelled.map((p) => `profile ${p.name}: models ${p.models.browser} ${p.models.release} (verified with ${p.models.verified})`),
+  );
+  assert.equal(fetchsim.profiles()[0].models, null);
 });
 
 test("the package's ESM entry for browsers exports the same API", async () => {

@@ -14,11 +14,16 @@ const require = createRequire(import.meta.url);
 const fetchsim = require(pkgDir);
 const { BrowserPage } = fetchsim;
 
-/** The URL without its fragment, as the routes match it. */
+/**
+ * The URL as the routes match it: without its fragment, and without a
+ * username or password (a browser sends userinfo to no server).
+ */
 const bare = (u) => {
   try {
     const x = new URL(u);
     x.hash = "";
+    x.username = "";
+    x.password = "";
     return x.href;
   } catch {
     return u;
