@@ -38,15 +38,7 @@ function installBrowserFetch(options) {
 
 /** As fetchsim/vitest's `lintMsw`. */
 function lintMsw(server, options) {
-  const lint = x.lintMsw(server, options);
-  afterEach(async () => {
-    const found = await lint.check();
-    if (options.mode === 'error') {
-      const e = x.unasserted(found);
-      if (e) throw e;
-    }
-  });
-  return lint;
+  return x.lintMswAfterEach(server, options, afterEach);
 }
 
 module.exports = { ...h, installBrowserFetch, lintMsw, matchers: x.matchers };

@@ -113,6 +113,23 @@ function lintMsw(server, opts) {
   };
 }
 
+/**
+ * `lintMsw` as fetchsim/vitest and fetchsim/jest install it: checked after
+ * each test (through the framework's `afterEach`), with `mode: 'error'`
+ * failing a test whose blocked fetches no matcher asserted.
+ */
+function lintMswAfterEach(server, options, afterEach) {
+  const lint = lintMsw(server, options);
+  afterEach(async () => {
+    const found = await lint.check();
+    if (options.mode === 'error') {
+      const e = unasserted(found);
+      if (e) throw e;
+    }
+  });
+  return lint;
+}
+
 /** The error for the blocked fetches of a test that no matcher asserted. */
 function unasserted(errors) {
   const left = errors.filter((e) => !e[ASSERTED]);
@@ -120,4 +137,4 @@ function unasserted(errors) {
   return new Error(`CORS: ${left.length} fetch(es) a browser would block: ${left.map((e) => e.cause.kind).join(', ')}\n${left.map((e) => h.report(e)).join('\n')}`);
 }
 
-module.exports = { matchers, lintMsw, unasserted, ASSERTED };
+module.exports = { matchers, lintMsw, lintMswAfterEach, unasserted, ASSERTED };

@@ -37,15 +37,7 @@ export function installBrowserFetch(options) {
  * also fails the test after it.
  */
 export function lintMsw(server, options) {
-  const lint = x.lintMsw(server, options);
-  afterEach(async () => {
-    const found = await lint.check();
-    if (options.mode === 'error') {
-      const e = x.unasserted(found);
-      if (e) throw e;
-    }
-  });
-  return lint;
+  return x.lintMswAfterEach(server, options, afterEach);
 }
 
 export const { createBrowserFetch, traceOf, fetchTransport, nodeTransport, urlTransport, mswTransport } = h;
